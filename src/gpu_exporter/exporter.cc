@@ -1,0 +1,150 @@
+#include "gpu_exporter/exporter.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/logging.h"
+#include "common/signals.h"
+#include "gpu_exporter/collector.h"
+#include "gpu_exporter/exposition_cache.h"
+#include "gpu_exporter/xid_watcher.h"
+#include "http/gzip.h"
+#include "http/server.h"
+#include "metrics/text_writer.h"
+#include "nvml/nvml_backend.h"
+
+namespace gw::gpu_exporter {
+namespace {
+
+constexpr char kIndexPage[] =
+    "<!doctype html><html><head><title>GPU Watchdog GPU exporter</title></head><body>"
+    "<h1>GPU Watchdog GPU exporter</h1><p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
+
+std::string Gzip(std::string_view data) { return http::GzipCompress(data); }
+
+class ExporterImpl final : public Exporter {
+ public:
+  explicit ExporterImpl(const ExporterOptions& o)
+      : collector_backend_(o.nvml_library),
+        xid_backend_(o.nvml_library),
+        jobs_(o.job_mapping_dir),
+        cache_(&Gzip),
+        collector_(&collector_backend_, &xids_, o.job_mapping_dir.empty() ? nullptr : &jobs_,
+                   &cache_, &SystemClock::Get(), {o.hostname, o.interval_ms, 30'000}),
+        xid_watcher_(&xid_backend_, &xids_, &SystemClock::Get()) {}
+
+  ~ExporterImpl() override { Shutdown(); }
+
+  Status StartAll(const ExporterOptions& o) {
+    // The first page is ready before the port opens, so no scrape sees an empty page.
+    collector_.CollectOnce();
+    http::ServerOptions so;
+    so.listen_address = o.listen_address;
+    so.web_config_file = o.web_config_file;
+    so.max_connections = static_cast<size_t>(o.max_connections);
+    GW_ASSIGN_OR_RETURN(server_, http::Server::Start(so, [this](const http::Request& r) {
+                          return Handle(r);
+                        }));
+    collector_.Start();
+    xid_watcher_.Start();
+    return Status::Ok();
+  }
+
+  uint16_t port() const override { return server_->port(); }
+  Status Reload() override { return server_->ReloadWebConfig(); }
+
+  void Shutdown() override {
+    if (server_) server_->Shutdown();
+    collector_.Stop();
+    xid_watcher_.Stop();
+  }
+
+ private:
+  http::Response Handle(const http::Request& req) {
+    if (req.path == "/metrics") {
+      metrics::ExpositionFormat format = metrics::NegotiateFormat(req.Header("accept"));
+      bool gzip = http::AcceptsGzip(req.Header("accept-encoding"));
+      http::Response resp;
+      resp.content_type = std::string(metrics::ContentType(format));
+      resp.body = cache_.Get(format, gzip);
+      if (gzip) resp.content_encoding = "gzip";
+      return resp;
+    }
+    if (req.path == "/healthz") return http::Response::Text(200, "ok\n");
+    if (req.path == "/") {
+      http::Response resp = http::Response::Text(200, kIndexPage);
+      resp.content_type = "text/html; charset=utf-8";
+      return resp;
+    }
+    return http::Response::Text(404, "not found: try /metrics\n");
+  }
+
+  nvml::NvmlBackend collector_backend_;
+  nvml::NvmlBackend xid_backend_;
+  XidCounts xids_;
+  JobMap jobs_;
+  ExpositionCache cache_;
+  Collector collector_;
+  XidWatcher xid_watcher_;
+  std::unique_ptr<http::Server> server_;
+};
+
+std::string SystemHostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof(buf) - 1) != 0) return "localhost";
+  return buf;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Exporter>> Exporter::Start(const ExporterOptions& options) {
+  auto e = std::make_unique<ExporterImpl>(options);
+  GW_RETURN_IF_ERROR(e->StartAll(options));
+  return std::unique_ptr<Exporter>(std::move(e));
+}
+
+int RunExporterMain(int argc, const char* const* argv) {
+  SignalWaiter signals;  // first, so every thread inherits the blocked signals
+  const char* node_name = std::getenv("NODE_NAME");  // NOLINT(concurrency-mt-unsafe): one thread
+  auto flags = ParseExporterFlags(argc, argv, node_name != nullptr ? node_name : "",
+                                  SystemHostname());
+  if (!flags.ok()) {
+    std::fprintf(stderr, "gpuwatchdog-gpu-exporter: %s (see --help)\n",
+                 flags.status().message().c_str());
+    return 2;
+  }
+  if (flags->exit_message) {
+    std::fputs(flags->exit_message->c_str(), stdout);
+    return 0;
+  }
+  const ExporterOptions& o = flags->options;
+  if (Status s = InitLogging(o.log_level); !s.ok()) {
+    std::fprintf(stderr, "gpuwatchdog-gpu-exporter: %s\n", s.message().c_str());
+    return 2;
+  }
+  auto exporter = Exporter::Start(o);
+  if (!exporter.ok()) {
+    GW_LOG_ERROR("cannot start: {}", exporter.status().message());
+    return exporter.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  GW_LOG_INFO("serving GPU metrics on {} (port {})", o.listen_address, (*exporter)->port());
+  for (;;) {
+    SignalEvent ev = signals.Wait(std::chrono::seconds(1));
+    if (ev == SignalEvent::kTerminate) break;
+    if (ev == SignalEvent::kReload) {
+      Status s = (*exporter)->Reload();
+      if (s.ok()) {
+        GW_LOG_INFO("reloaded {}", o.web_config_file.empty() ? "(no web config)" : o.web_config_file);
+      } else {
+        GW_LOG_ERROR("reload failed, keeping the previous web config: {}", s.message());
+      }
+    }
+  }
+  GW_LOG_INFO("shutting down");
+  (*exporter)->Shutdown();
+  return 0;
+}
+
+}  // namespace gw::gpu_exporter

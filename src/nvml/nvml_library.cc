@@ -1,0 +1,97 @@
+#include "nvml/nvml_library.h"
+
+#include <dlfcn.h>
+
+namespace gw::nvml {
+
+StatusOr<std::unique_ptr<NvmlLibrary>> NvmlLibrary::Load(const std::string& path) {
+  std::unique_ptr<NvmlLibrary> lib(new NvmlLibrary());
+  std::vector<std::string> candidates;
+  if (path.empty()) {
+    candidates = {"libnvidia-ml.so.1", "libnvidia-ml.so"};
+  } else {
+    candidates = {path};
+  }
+  std::string reasons;
+  for (const std::string& candidate : candidates) {
+    lib->handle_ = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (lib->handle_ != nullptr) {
+      lib->path_ = candidate;
+      break;
+    }
+    const char* err = dlerror();
+    if (!reasons.empty()) reasons += "; ";
+    reasons += err != nullptr ? err : candidate;
+  }
+  if (lib->handle_ == nullptr) {
+    return UnavailableError("cannot load the NVIDIA management library (" + reasons +
+                            "): is the NVIDIA driver installed? (or pass --nvml.library=PATH)");
+  }
+  lib->Bind();
+  const NvmlFunctions& f = lib->fn_;
+  if (f.nvmlInit == nullptr || f.nvmlShutdown == nullptr || f.nvmlDeviceGetCount == nullptr ||
+      f.nvmlDeviceGetHandleByIndex == nullptr) {
+    return FailedPreconditionError(lib->path_ +
+                                   " lacks a core NVML symbol (nvmlInit, nvmlShutdown, "
+                                   "nvmlDeviceGetCount or nvmlDeviceGetHandleByIndex)");
+  }
+  return lib;
+}
+
+void NvmlLibrary::Bind() {
+  // Versioned names first, as nvml.h maps them; the old name stays for older drivers.
+#define GW_BIND_VERSIONED(versioned, plain, ret, params)                                   \
+  if (void* sym = dlsym(handle_, #versioned); sym != nullptr) {                            \
+    fn_.plain = reinterpret_cast<ret(*) params>(sym);                                      \
+    bound_.emplace_back(#plain, #versioned);                                               \
+  } else if (void* old = dlsym(handle_, #plain); old != nullptr) {                         \
+    fn_.plain = reinterpret_cast<ret(*) params>(old);                                      \
+    bound_.emplace_back(#plain, #plain);                                                   \
+  } else {                                                                                 \
+    missing_.emplace_back(#versioned);                                                     \
+  }
+#define GW_BIND_PLAIN(name, ret, params)                        \
+  if (void* sym = dlsym(handle_, #name); sym != nullptr) {      \
+    fn_.name = reinterpret_cast<ret(*) params>(sym);            \
+  } else {                                                      \
+    missing_.emplace_back(#name);                               \
+  }
+  GW_NVML_VERSIONED_FUNCTIONS(GW_BIND_VERSIONED)
+  GW_NVML_PLAIN_FUNCTIONS(GW_BIND_PLAIN)
+#undef GW_BIND_VERSIONED
+#undef GW_BIND_PLAIN
+}
+
+NvmlLibrary::~NvmlLibrary() {
+  if (handle_ != nullptr) dlclose(handle_);
+}
+
+std::string_view NvmlLibrary::BoundName(std::string_view plain_name) const {
+  for (const auto& [plain, chosen] : bound_) {
+    if (plain == plain_name) return chosen;
+  }
+  return {};
+}
+
+std::string_view NvmlReturnName(nvmlReturn_t code) {
+  switch (code) {
+    case NVML_SUCCESS: return "NVML_SUCCESS";
+    case NVML_ERROR_UNINITIALIZED: return "NVML_ERROR_UNINITIALIZED";
+    case NVML_ERROR_INVALID_ARGUMENT: return "NVML_ERROR_INVALID_ARGUMENT";
+    case NVML_ERROR_NOT_SUPPORTED: return "NVML_ERROR_NOT_SUPPORTED";
+    case NVML_ERROR_NO_PERMISSION: return "NVML_ERROR_NO_PERMISSION";
+    case NVML_ERROR_NOT_FOUND: return "NVML_ERROR_NOT_FOUND";
+    case NVML_ERROR_INSUFFICIENT_SIZE: return "NVML_ERROR_INSUFFICIENT_SIZE";
+    case NVML_ERROR_DRIVER_NOT_LOADED: return "NVML_ERROR_DRIVER_NOT_LOADED";
+    case NVML_ERROR_TIMEOUT: return "NVML_ERROR_TIMEOUT";
+    case NVML_ERROR_LIBRARY_NOT_FOUND: return "NVML_ERROR_LIBRARY_NOT_FOUND";
+    case NVML_ERROR_FUNCTION_NOT_FOUND: return "NVML_ERROR_FUNCTION_NOT_FOUND";
+    case NVML_ERROR_GPU_IS_LOST: return "NVML_ERROR_GPU_IS_LOST";
+    case NVML_ERROR_RESET_REQUIRED: return "NVML_ERROR_RESET_REQUIRED";
+    case NVML_ERROR_ARGUMENT_VERSION_MISMATCH: return "NVML_ERROR_ARGUMENT_VERSION_MISMATCH";
+    case NVML_ERROR_UNKNOWN: return "NVML_ERROR_UNKNOWN";
+    default: return "NVML_ERROR_OTHER";
+  }
+}
+
+}  // namespace gw::nvml
