@@ -4,7 +4,7 @@ PRESET ?= ci
 BUILD := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-unit test-integration demo demo-stop fuzz bench tidy asan format clean
+.PHONY: docs all deps configure build test test-unit test-integration demo demo-stop fuzz bench tidy asan format clean
 
 all: build
 
@@ -50,6 +50,10 @@ tidy: deps
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+# Regenerates docs/metrics.md from the exporter's code.
+docs: build
+	@$(BUILD)/src/gpu_exporter/gen_metrics_doc > docs/metrics.md
 
 clean:
 	rm -rf build
