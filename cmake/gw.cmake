@@ -48,4 +48,10 @@ function(gw_cc_fuzz)
   target_link_libraries(${GW_NAME} PRIVATE ${GW_DEPS})
   target_compile_options(${GW_NAME} PRIVATE -fsanitize=fuzzer,address,undefined)
   target_link_options(${GW_NAME} PRIVATE -fsanitize=fuzzer,address,undefined)
+  # The fuzz preset instruments whole libraries, which other programs cannot link against: build
+  # it with `--target fuzzers` (scripts/run-fuzzers does).
+  if(NOT TARGET fuzzers)
+    add_custom_target(fuzzers)
+  endif()
+  add_dependencies(fuzzers ${GW_NAME})
 endfunction()

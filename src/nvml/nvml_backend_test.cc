@@ -175,7 +175,7 @@ TEST_F(NvmlBackendTest, OldDriverFallsBackToUnversionedSymbols) {
   EXPECT_EQ(init.code(), StatusCode::kUnavailable);
   std::ofstream(dir_ / "s.yaml") << R"(
 gpus:
-  - {utilization: 50, memory_used_mib: 1000, memory_total_mib: 16384, memory_reserved_mib: 256,
+  - {utilization: 50, memory_utilization: 10, memory_used_mib: 1000, memory_total_mib: 16384, memory_reserved_mib: 256,
      throttle_reasons: [gpu_idle], processes: [{pid: 7, used_memory_mib: 1}]}
 )";
   ASSERT_TRUE(backend.Init().ok());
