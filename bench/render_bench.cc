@@ -3,9 +3,9 @@
 // the gzip a compressed scrape adds once per collection.
 #include <benchmark/benchmark.h>
 
-#include "gpu_exporter/exposition_cache.h"
 #include "gpu_exporter/gpu_metrics.h"
 #include "http/gzip.h"
+#include "metrics/exposition_cache.h"
 #include "metrics/text_writer.h"
 
 namespace gw::gpu_exporter {
@@ -19,9 +19,15 @@ ExporterState EightGpus() {
   for (unsigned i = 0; i < 8; ++i) {
     GpuState g;
     g.index = i;
-    g.info = nvml::GpuStatic{i, i, "GPU-1a2b3c4d-0000-1111-2222-33334444555" + std::to_string(i),
-                             "NVIDIA H100 80GB HBM3", "00000000:1" + std::to_string(i) + ":00.0",
-                             1980, 2619, 87, 92};
+    g.info = nvml::GpuStatic{i,
+                             i,
+                             "GPU-1a2b3c4d-0000-1111-2222-33334444555" + std::to_string(i),
+                             "NVIDIA H100 80GB HBM3",
+                             "00000000:1" + std::to_string(i) + ":00.0",
+                             1980,
+                             2619,
+                             87,
+                             92};
     nvml::GpuReading r;
     for (size_t f = 0; f < nvml::kGpuFieldCount; ++f) r.values[f] = 1234.5 + static_cast<double>(f);
     r.Set(nvml::GpuField::kThrottleReasons, 4);
@@ -48,7 +54,7 @@ BENCHMARK(BM_BuildAndWrite);
 
 void BM_PublishAndGzip(benchmark::State& state) {
   ExporterState s = EightGpus();
-  ExpositionCache cache([](std::string_view d) { return http::GzipCompress(d); });
+  metrics::ExpositionCache cache([](std::string_view d) { return http::GzipCompress(d); });
   for (auto _ : state) {
     cache.Publish(BuildFamilies(s));
     benchmark::DoNotOptimize(cache.Get(metrics::ExpositionFormat::kPrometheusText, true));
@@ -57,7 +63,7 @@ void BM_PublishAndGzip(benchmark::State& state) {
 BENCHMARK(BM_PublishAndGzip);
 
 void BM_ScrapeFromCache(benchmark::State& state) {
-  ExpositionCache cache([](std::string_view d) { return http::GzipCompress(d); });
+  metrics::ExpositionCache cache([](std::string_view d) { return http::GzipCompress(d); });
   cache.Publish(BuildFamilies(EightGpus()));
   for (auto _ : state) {
     benchmark::DoNotOptimize(cache.Get(metrics::ExpositionFormat::kPrometheusText, false));

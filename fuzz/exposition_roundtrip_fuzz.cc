@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   gw::metrics::MetricFamily f{"fuzz_metric", help, gw::metrics::MetricType::kGauge, {}};
   f.samples.push_back({{{"a", v1}, {"b", v2}}, value});
-  for (ExpositionFormat format : {ExpositionFormat::kPrometheusText, ExpositionFormat::kOpenMetrics}) {
+  for (ExpositionFormat format :
+       {ExpositionFormat::kPrometheusText, ExpositionFormat::kOpenMetrics}) {
     std::string text;
     gw::metrics::WriteText({f}, format, &text);
     auto parsed = gw::metrics::ParseText(text);

@@ -46,14 +46,12 @@ StatusOr<std::unique_ptr<ExporterProcess>> ExporterProcess::Start(const Exporter
   auto e = std::unique_ptr<ExporterProcess>(new ExporterProcess());
   e->port_ = FreePort();
   e->origin_ms_ = SystemClock::Get().NowMs() - config.timeline_offset_ms;
-  std::vector<std::string> argv = {GW_EXPORTER_PATH,
-                                   "--web.listen-address=127.0.0.1:" + std::to_string(e->port_),
-                                   "--nvml.library=" + config.library,
-                                   "--collect.interval=200ms", "--hostname=testnode"};
+  std::vector<std::string> argv = {
+      GW_EXPORTER_PATH, "--web.listen-address=127.0.0.1:" + std::to_string(e->port_),
+      "--nvml.library=" + config.library, "--collect.interval=200ms", "--hostname=testnode"};
   argv.insert(argv.end(), config.extra_flags.begin(), config.extra_flags.end());
-  std::map<std::string, std::string> env = {
-      {"NVML_SIM_SCENARIO", config.scenario},
-      {"NVML_SIM_START_MS", std::to_string(e->origin_ms_)}};
+  std::map<std::string, std::string> env = {{"NVML_SIM_SCENARIO", config.scenario},
+                                            {"NVML_SIM_START_MS", std::to_string(e->origin_ms_)}};
   GW_ASSIGN_OR_RETURN(ChildProcess child, ChildProcess::Start(argv, env, config.log_path));
   e->child_.emplace(std::move(child));
   for (int i = 0; i < 100; ++i) {

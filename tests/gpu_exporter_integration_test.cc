@@ -52,11 +52,11 @@ std::vector<std::string> UnexpectedLintProblems(const std::string& text) {
   while (std::getline(lines, line)) {
     if (line.empty()) continue;
     bool dcgm = line.rfind("DCGM_FI_", 0) == 0;
-    bool dcgm_naming = dcgm && (line.find("counter metrics should have \"_total\" suffix") !=
-                                    std::string::npos ||
-                                line.find("metric name should not include type 'counter'") !=
-                                    std::string::npos);
-    bool model_name = line.find("label names should be written in 'snake_case'") != std::string::npos;
+    bool dcgm_naming =
+        dcgm && (line.find("counter metrics should have \"_total\" suffix") != std::string::npos ||
+                 line.find("metric name should not include type 'counter'") != std::string::npos);
+    bool model_name =
+        line.find("label names should be written in 'snake_case'") != std::string::npos;
     if (!dcgm_naming && !model_name) problems.push_back(line);
   }
   return problems;
@@ -73,25 +73,39 @@ struct CurveMetric {
 const std::vector<CurveMetric>& CurveMetrics() {
   static const std::vector<CurveMetric> kMap = {
       {&nvmlsim::SimGpu::utilization, "DCGM_FI_DEV_GPU_UTIL", 1, "nvmlDeviceGetUtilizationRates"},
-      {&nvmlsim::SimGpu::memory_utilization, "DCGM_FI_DEV_MEM_COPY_UTIL", 1, "nvmlDeviceGetUtilizationRates"},
-      {&nvmlsim::SimGpu::encoder_utilization, "DCGM_FI_DEV_ENC_UTIL", 1, "nvmlDeviceGetEncoderUtilization"},
-      {&nvmlsim::SimGpu::decoder_utilization, "DCGM_FI_DEV_DEC_UTIL", 1, "nvmlDeviceGetDecoderUtilization"},
+      {&nvmlsim::SimGpu::memory_utilization, "DCGM_FI_DEV_MEM_COPY_UTIL", 1,
+       "nvmlDeviceGetUtilizationRates"},
+      {&nvmlsim::SimGpu::encoder_utilization, "DCGM_FI_DEV_ENC_UTIL", 1,
+       "nvmlDeviceGetEncoderUtilization"},
+      {&nvmlsim::SimGpu::decoder_utilization, "DCGM_FI_DEV_DEC_UTIL", 1,
+       "nvmlDeviceGetDecoderUtilization"},
       {&nvmlsim::SimGpu::sm_clock_mhz, "DCGM_FI_DEV_SM_CLOCK", 1, "nvmlDeviceGetClockInfo"},
       {&nvmlsim::SimGpu::mem_clock_mhz, "DCGM_FI_DEV_MEM_CLOCK", 1, "nvmlDeviceGetClockInfo"},
       {&nvmlsim::SimGpu::temperature_c, "DCGM_FI_DEV_GPU_TEMP", 1, "nvmlDeviceGetTemperature"},
-      {&nvmlsim::SimGpu::memory_temperature_c, "DCGM_FI_DEV_MEMORY_TEMP", 1, "nvmlDeviceGetFieldValues"},
+      {&nvmlsim::SimGpu::memory_temperature_c, "DCGM_FI_DEV_MEMORY_TEMP", 1,
+       "nvmlDeviceGetFieldValues"},
       {&nvmlsim::SimGpu::power_w, "DCGM_FI_DEV_POWER_USAGE", 1, "nvmlDeviceGetPowerUsage"},
       {&nvmlsim::SimGpu::memory_used_mib, "DCGM_FI_DEV_FB_USED", 1, "nvmlDeviceGetMemoryInfo"},
-      {&nvmlsim::SimGpu::throttle_reasons, "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", 1, "nvmlDeviceGetCurrentClocksEventReasons"},
-      {&nvmlsim::SimGpu::pcie_replay_count, "DCGM_FI_DEV_PCIE_REPLAY_COUNTER", 1, "nvmlDeviceGetPcieReplayCounter"},
-      {&nvmlsim::SimGpu::ecc_corrected_volatile, "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", 1, "nvmlDeviceGetTotalEccErrors"},
-      {&nvmlsim::SimGpu::ecc_uncorrected_volatile, "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", 1, "nvmlDeviceGetTotalEccErrors"},
-      {&nvmlsim::SimGpu::ecc_corrected_aggregate, "DCGM_FI_DEV_ECC_SBE_AGG_TOTAL", 1, "nvmlDeviceGetTotalEccErrors"},
-      {&nvmlsim::SimGpu::ecc_uncorrected_aggregate, "DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", 1, "nvmlDeviceGetTotalEccErrors"},
-      {&nvmlsim::SimGpu::remapped_correctable, "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS", 1, "nvmlDeviceGetFieldValues"},
-      {&nvmlsim::SimGpu::remapped_uncorrectable, "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", 1, "nvmlDeviceGetFieldValues"},
-      {&nvmlsim::SimGpu::remapped_pending, "DCGM_FI_DEV_ROW_REMAP_PENDING", 1, "nvmlDeviceGetFieldValues"},
-      {&nvmlsim::SimGpu::remapped_failure, "DCGM_FI_DEV_ROW_REMAP_FAILURE", 1, "nvmlDeviceGetFieldValues"},
+      {&nvmlsim::SimGpu::throttle_reasons, "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", 1,
+       "nvmlDeviceGetCurrentClocksEventReasons"},
+      {&nvmlsim::SimGpu::pcie_replay_count, "DCGM_FI_DEV_PCIE_REPLAY_COUNTER", 1,
+       "nvmlDeviceGetPcieReplayCounter"},
+      {&nvmlsim::SimGpu::ecc_corrected_volatile, "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", 1,
+       "nvmlDeviceGetTotalEccErrors"},
+      {&nvmlsim::SimGpu::ecc_uncorrected_volatile, "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", 1,
+       "nvmlDeviceGetTotalEccErrors"},
+      {&nvmlsim::SimGpu::ecc_corrected_aggregate, "DCGM_FI_DEV_ECC_SBE_AGG_TOTAL", 1,
+       "nvmlDeviceGetTotalEccErrors"},
+      {&nvmlsim::SimGpu::ecc_uncorrected_aggregate, "DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", 1,
+       "nvmlDeviceGetTotalEccErrors"},
+      {&nvmlsim::SimGpu::remapped_correctable, "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS", 1,
+       "nvmlDeviceGetFieldValues"},
+      {&nvmlsim::SimGpu::remapped_uncorrectable, "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", 1,
+       "nvmlDeviceGetFieldValues"},
+      {&nvmlsim::SimGpu::remapped_pending, "DCGM_FI_DEV_ROW_REMAP_PENDING", 1,
+       "nvmlDeviceGetFieldValues"},
+      {&nvmlsim::SimGpu::remapped_failure, "DCGM_FI_DEV_ROW_REMAP_FAILURE", 1,
+       "nvmlDeviceGetFieldValues"},
   };
   return kMap;
 }
@@ -143,9 +157,15 @@ void ExpectMatchesScenario(const ParsedExposition& p, const nvmlsim::Scenario& s
       EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_FB_FREE", i),
                 total_mib - reserved - std::round(g.memory_used_mib.At(0)));
     }
-    if (g.power_limit_w) EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_ENFORCED_POWER_LIMIT", i), *g.power_limit_w);
-    if (g.max_sm_clock_mhz) EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_MAX_SM_CLOCK", i), *g.max_sm_clock_mhz);
-    if (g.slowdown_temp_c) EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_SLOWDOWN_TEMP", i), *g.slowdown_temp_c);
+    if (g.power_limit_w) {
+      EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_ENFORCED_POWER_LIMIT", i), *g.power_limit_w);
+    }
+    if (g.max_sm_clock_mhz) {
+      EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_MAX_SM_CLOCK", i), *g.max_sm_clock_mhz);
+    }
+    if (g.slowdown_temp_c) {
+      EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_SLOWDOWN_TEMP", i), *g.slowdown_temp_c);
+    }
     size_t always_running = 0;
     for (const auto& proc : g.processes) {
       if (proc.from_ms > 0 || proc.to_ms != std::numeric_limits<int64_t>::max()) continue;
@@ -155,7 +175,8 @@ void ExpectMatchesScenario(const ParsedExposition& p, const nvmlsim::Scenario& s
       EXPECT_EQ(mem[0].value, static_cast<double>(proc.used_memory_bytes));
     }
     if (always_running == g.processes.size()) {
-      EXPECT_EQ(GpuValue(p, "gpuwatchdog_gpu_processes", i), static_cast<double>(g.processes.size()));
+      EXPECT_EQ(GpuValue(p, "gpuwatchdog_gpu_processes", i),
+                static_cast<double>(g.processes.size()));
     }
   }
 }
@@ -212,8 +233,9 @@ TEST_F(GpuExporterIntegrationTest, ServesOpenMetricsAndGzipWhenAsked) {
   ASSERT_TRUE(gz.ok());
   EXPECT_EQ(gz->headers["content-encoding"], "gzip");
   EXPECT_EQ(static_cast<unsigned char>(gz->body[0]), 0x1f);
-  auto health = http::HttpGet("http://127.0.0.1:" + e->url().substr(17, e->url().find("/metrics") - 17) + "/healthz", {},
-                              std::chrono::seconds(2));
+  auto health = http::HttpGet(
+      "http://127.0.0.1:" + e->url().substr(17, e->url().find("/metrics") - 17) + "/healthz", {},
+      std::chrono::seconds(2));
   ASSERT_TRUE(health.ok());
   EXPECT_EQ(health->status, 200);
 }
@@ -229,16 +251,17 @@ TEST_F(GpuExporterIntegrationTest, LostGpuMidRunLeavesTheOthers) {
   auto before = e->Scrape();
   ASSERT_TRUE(before.ok());
   EXPECT_EQ(GpuValue(*before, "gpuwatchdog_gpu_up", 2), 1);
-  auto after = e->WaitFor([](const ParsedExposition& p) {
-    return GpuValue(p, "gpuwatchdog_gpu_up", 2) == 0;
-  }, std::chrono::seconds(10));
+  auto after = e->WaitFor(
+      [](const ParsedExposition& p) { return GpuValue(p, "gpuwatchdog_gpu_up", 2) == 0; },
+      std::chrono::seconds(10));
   ASSERT_TRUE(after.ok());
   ExpectMatchesScenario(*after, sc, {2});
   auto up = Find(*after, "gpuwatchdog_gpu_up", "gpu", "2");
   ASSERT_EQ(up.size(), 1u);
   EXPECT_EQ(up[0].Label("UUID"), sc.gpus[2].uuid) << "a lost GPU keeps its identity labels";
-  EXPECT_FALSE(Find(*after, "gpuwatchdog_exporter_nvml_errors_total", "code",
-                    "NVML_ERROR_GPU_IS_LOST").empty());
+  EXPECT_FALSE(
+      Find(*after, "gpuwatchdog_exporter_nvml_errors_total", "code", "NVML_ERROR_GPU_IS_LOST")
+          .empty());
   auto text = e->ScrapeText();
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(UnexpectedLintProblems(*text), std::vector<std::string>{});
@@ -334,10 +357,12 @@ TEST_F(GpuExporterIntegrationTest, JobMappingFilesAppearAndVanish) {
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(job_of(*p, 1), std::vector<std::string>{""});
   fs::remove_all(jobs);
-  p = e->WaitFor([&](const ParsedExposition& p) {
-    auto up = Find(p, "gpuwatchdog_exporter_job_mapping_up");
-    return !up.empty() && up[0].value == 0;
-  }, std::chrono::seconds(5));
+  p = e->WaitFor(
+      [&](const ParsedExposition& p) {
+        auto up = Find(p, "gpuwatchdog_exporter_job_mapping_up");
+        return !up.empty() && up[0].value == 0;
+      },
+      std::chrono::seconds(5));
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(job_of(*p, 3), std::vector<std::string>{""}) << "no stale job labels";
 }
@@ -361,7 +386,9 @@ TEST_F(GpuExporterIntegrationTest, DriverReloadIsSurvived) {
   auto [from, to] = sc.driver_unavailable[0];
   auto e = Start(path, from - 1500);
   ASSERT_NE(e, nullptr);
-  auto nvml_up = [](const ParsedExposition& p) { return Find(p, "gpuwatchdog_exporter_nvml_up")[0].value; };
+  auto nvml_up = [](const ParsedExposition& p) {
+    return Find(p, "gpuwatchdog_exporter_nvml_up")[0].value;
+  };
   auto down = e->WaitFor([&](const ParsedExposition& p) { return nvml_up(p) == 0; },
                          std::chrono::seconds(6));
   ASSERT_TRUE(down.ok());

@@ -13,8 +13,9 @@ struct Unit {
 
 // Longest names first so that "ms" is not read as "m" followed by "s".
 constexpr Unit kUnits[] = {
-    {"ms", 1},          {"y", 365LL * 86'400'000}, {"w", 7LL * 86'400'000}, {"d", 86'400'000},
-    {"h", 3'600'000},   {"m", 60'000},             {"s", 1'000},
+    {"ms", 1},         {"y", 365LL * 86'400'000}, {"w", 7LL * 86'400'000},
+    {"d", 86'400'000}, {"h", 3'600'000},          {"m", 60'000},
+    {"s", 1'000},
 };
 
 Status BadDuration(std::string_view text, std::string_view why) {
@@ -55,8 +56,8 @@ StatusOr<int64_t> ParseDurationMs(std::string_view text) {
 std::string FormatDurationMs(int64_t ms) {
   if (ms == 0) return "0s";
   std::string out;
-  for (const Unit& u : {kUnits[1], kUnits[2], kUnits[3], kUnits[4], kUnits[5], kUnits[6],
-                        kUnits[0]}) {
+  for (const Unit& u :
+       {kUnits[1], kUnits[2], kUnits[3], kUnits[4], kUnits[5], kUnits[6], kUnits[0]}) {
     if (ms >= u.ms) {
       out += std::to_string(ms / u.ms);
       out += u.name;
@@ -68,8 +69,8 @@ std::string FormatDurationMs(int64_t ms) {
 
 StatusOr<ListenAddress> ParseListenAddress(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return InvalidArgumentError("listen address \"" + std::string(text) + "\": " +
-                                std::string(why) + " (use host:port, :port or [v6]:port)");
+    return InvalidArgumentError("listen address \"" + std::string(text) +
+                                "\": " + std::string(why) + " (use host:port, :port or [v6]:port)");
   };
   size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) return bad("missing port");

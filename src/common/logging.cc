@@ -21,7 +21,8 @@ Status InitLogging(std::string_view level) {
                                 "\": unknown level (use debug, info, warn or error)");
   }
   auto logger = spdlog::stderr_logger_mt("gw");
-  logger->set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l msg=\"%v\"", spdlog::pattern_time_type::utc);
+  logger->set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l msg=\"%v\"",
+                      spdlog::pattern_time_type::utc);
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);
   return Status::Ok();

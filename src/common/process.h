@@ -14,7 +14,7 @@
 namespace gw {
 
 struct CommandResult {
-  int exit_code = -1;   // the exit status, or 128+signal when killed by a signal
+  int exit_code = -1;  // the exit status, or 128+signal when killed by a signal
   std::string stdout_text;
   std::string stderr_text;
 };

@@ -28,7 +28,8 @@ SignalEvent SignalWaiter::Wait(std::chrono::milliseconds timeout) const {
   sigset_t set = HandledSignals();
   timespec ts{};
   ts.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-  ts.tv_nsec = static_cast<long>((timeout.count() % 1000) * 1'000'000);  // NOLINT(google-runtime-int)
+  ts.tv_nsec =
+      static_cast<long>((timeout.count() % 1000) * 1'000'000);  // NOLINT(google-runtime-int)
   int sig = sigtimedwait(&set, nullptr, &ts);
   if (sig == SIGHUP) return SignalEvent::kReload;
   if (sig == SIGTERM || sig == SIGINT) return SignalEvent::kTerminate;

@@ -12,17 +12,17 @@ namespace gw {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // bad input: flags, config, queries, exposition text
-  kNotFound,           // a file, symbol, series or device that is not there
-  kUnavailable,        // a peer or device that may come back (driver not loaded, GPU lost)
-  kDeadlineExceeded,   // a timeout
-  kResourceExhausted,  // a limit was hit
-  kFailedPrecondition, // the system is not in a state where this can work
-  kUnimplemented,      // not supported by this driver/device
+  kInvalidArgument,     // bad input: flags, config, queries, exposition text
+  kNotFound,            // a file, symbol, series or device that is not there
+  kUnavailable,         // a peer or device that may come back (driver not loaded, GPU lost)
+  kDeadlineExceeded,    // a timeout
+  kResourceExhausted,   // a limit was hit
+  kFailedPrecondition,  // the system is not in a state where this can work
+  kUnimplemented,       // not supported by this driver/device
   kPermissionDenied,
-  kCorruption,         // data on disk or on the wire is damaged
-  kIoError,            // the operating system said no
-  kInternal,           // a bug or an unexpected state of a dependency
+  kCorruption,  // data on disk or on the wire is damaged
+  kIoError,     // the operating system said no
+  kInternal,    // a bug or an unexpected state of a dependency
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -102,10 +102,10 @@ class [[nodiscard]] StatusOr {
 #define GW_STATUS_CONCAT_INNER_(a, b) a##b
 #define GW_STATUS_CONCAT_(a, b) GW_STATUS_CONCAT_INNER_(a, b)
 
-#define GW_RETURN_IF_ERROR(expr)                        \
-  do {                                                  \
-    ::gw::Status gw_status_ = (expr);                   \
-    if (!gw_status_.ok()) return gw_status_;            \
+#define GW_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::gw::Status gw_status_ = (expr);        \
+    if (!gw_status_.ok()) return gw_status_; \
   } while (false)
 
 #define GW_ASSIGN_OR_RETURN(lhs, expr) \

@@ -7,7 +7,7 @@
 namespace gw::gpu_exporter {
 
 Collector::Collector(nvml::GpuBackend* backend, XidCounts* xids, JobMap* jobs,
-                     ExpositionCache* cache, const Clock* clock, CollectorOptions options)
+                     metrics::ExpositionCache* cache, const Clock* clock, CollectorOptions options)
     : backend_(backend),
       xids_(xids),
       jobs_(jobs),

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "gpu_exporter/exposition_cache.h"
 #include "gpu_exporter/gpu_metrics.h"
 #include "gpu_exporter/job_map.h"
 #include "gpu_exporter/xid_counts.h"
+#include "metrics/exposition_cache.h"
 #include "nvml/gpu_backend.h"
 
 namespace gw::gpu_exporter {
@@ -32,8 +32,8 @@ struct CollectorOptions {
 // tests directly). `backend`, `xids`, `jobs` (may be null) and `cache` must outlive it.
 class Collector {
  public:
-  Collector(nvml::GpuBackend* backend, XidCounts* xids, JobMap* jobs, ExpositionCache* cache,
-            const Clock* clock, CollectorOptions options);
+  Collector(nvml::GpuBackend* backend, XidCounts* xids, JobMap* jobs,
+            metrics::ExpositionCache* cache, const Clock* clock, CollectorOptions options);
   ~Collector() { Stop(); }
 
   // One collection: (re)connects to the driver when due, reads every GPU, publishes the page.
@@ -62,7 +62,7 @@ class Collector {
   nvml::GpuBackend* backend_;
   XidCounts* xids_;
   JobMap* jobs_;
-  ExpositionCache* cache_;
+  metrics::ExpositionCache* cache_;
   const Clock* clock_;
   CollectorOptions options_;
 

@@ -15,7 +15,8 @@ class CollectorTest : public ::testing::Test {
  protected:
   CollectorTest() : cache_(&NoGzip) {
     for (unsigned i = 0; i < 3; ++i) {
-      backend_.gpus.push_back(nvml::GpuStatic{i, i, "GPU-" + std::to_string(i), "H100", "", {}, {}, {}, {}});
+      backend_.gpus.push_back(
+          nvml::GpuStatic{i, i, "GPU-" + std::to_string(i), "H100", "", {}, {}, {}, {}});
       nvml::GpuReading r;
       r.Set(GpuField::kGpuUtilPercent, 50 + i);
       backend_.readings[i] = r;
@@ -27,7 +28,7 @@ class CollectorTest : public ::testing::Test {
   }
   FakeBackend backend_;
   XidCounts xids_;
-  ExpositionCache cache_;
+  metrics::ExpositionCache cache_;
   FakeClock clock_;
 };
 
@@ -69,14 +70,16 @@ TEST_F(CollectorTest, LostGpuIsIsolatedAndComesBack) {
   lost.lost = true;
   lost.errors.push_back({"nvmlDeviceGetUtilizationRates", "NVML_ERROR_GPU_IS_LOST"});
   backend_.readings[1] = lost;
-  backend_.open_status[1] = UnavailableError("nvmlDeviceGetHandleByIndex_v2: NVML_ERROR_GPU_IS_LOST");
+  backend_.open_status[1] =
+      UnavailableError("nvmlDeviceGetHandleByIndex_v2: NVML_ERROR_GPU_IS_LOST");
   clock_.AdvanceMs(1000);
   c->CollectOnce();
   EXPECT_TRUE(c->state().gpus[0].reading.has_value());
   EXPECT_FALSE(c->state().gpus[1].reading.has_value());
   EXPECT_TRUE(c->state().gpus[2].reading.has_value());
   EXPECT_EQ(c->state().gpus[1].info->uuid, "GPU-1");  // still labelled for gpu_up 0
-  EXPECT_EQ((c->state().nvml_errors.at({"nvmlDeviceGetUtilizationRates", "NVML_ERROR_GPU_IS_LOST"})), 1u);
+  EXPECT_EQ(
+      (c->state().nvml_errors.at({"nvmlDeviceGetUtilizationRates", "NVML_ERROR_GPU_IS_LOST"})), 1u);
   EXPECT_TRUE(c->state().nvml_up);
   // It comes back once the driver opens it again.
   backend_.open_status.erase(1);

@@ -8,19 +8,14 @@
 #include "common/logging.h"
 #include "common/signals.h"
 #include "gpu_exporter/collector.h"
-#include "gpu_exporter/exposition_cache.h"
 #include "gpu_exporter/xid_watcher.h"
 #include "http/gzip.h"
 #include "http/server.h"
-#include "metrics/text_writer.h"
+#include "metrics/exposition_cache.h"
 #include "nvml/nvml_backend.h"
 
 namespace gw::gpu_exporter {
 namespace {
-
-constexpr char kIndexPage[] =
-    "<!doctype html><html><head><title>GPU Watchdog GPU exporter</title></head><body>"
-    "<h1>GPU Watchdog GPU exporter</h1><p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
 
 std::string Gzip(std::string_view data) { return http::GzipCompress(data); }
 
@@ -44,9 +39,8 @@ class ExporterImpl final : public Exporter {
     so.listen_address = o.listen_address;
     so.web_config_file = o.web_config_file;
     so.max_connections = static_cast<size_t>(o.max_connections);
-    GW_ASSIGN_OR_RETURN(server_, http::Server::Start(so, [this](const http::Request& r) {
-                          return Handle(r);
-                        }));
+    GW_ASSIGN_OR_RETURN(
+        server_, http::Server::Start(so, [this](const http::Request& r) { return Handle(r); }));
     collector_.Start();
     xid_watcher_.Start();
     return Status::Ok();
@@ -63,29 +57,14 @@ class ExporterImpl final : public Exporter {
 
  private:
   http::Response Handle(const http::Request& req) {
-    if (req.path == "/metrics") {
-      metrics::ExpositionFormat format = metrics::NegotiateFormat(req.Header("accept"));
-      bool gzip = http::AcceptsGzip(req.Header("accept-encoding"));
-      http::Response resp;
-      resp.content_type = std::string(metrics::ContentType(format));
-      resp.body = cache_.Get(format, gzip);
-      if (gzip) resp.content_encoding = "gzip";
-      return resp;
-    }
-    if (req.path == "/healthz") return http::Response::Text(200, "ok\n");
-    if (req.path == "/") {
-      http::Response resp = http::Response::Text(200, kIndexPage);
-      resp.content_type = "text/html; charset=utf-8";
-      return resp;
-    }
-    return http::Response::Text(404, "not found: try /metrics\n");
+    return http::ServeExporter(req, cache_, "GPU Watchdog GPU exporter");
   }
 
   nvml::NvmlBackend collector_backend_;
   nvml::NvmlBackend xid_backend_;
   XidCounts xids_;
   JobMap jobs_;
-  ExpositionCache cache_;
+  metrics::ExpositionCache cache_;
   Collector collector_;
   XidWatcher xid_watcher_;
   std::unique_ptr<http::Server> server_;
@@ -108,8 +87,8 @@ StatusOr<std::unique_ptr<Exporter>> Exporter::Start(const ExporterOptions& optio
 int RunExporterMain(int argc, const char* const* argv) {
   SignalWaiter signals;  // first, so every thread inherits the blocked signals
   const char* node_name = std::getenv("NODE_NAME");  // NOLINT(concurrency-mt-unsafe): one thread
-  auto flags = ParseExporterFlags(argc, argv, node_name != nullptr ? node_name : "",
-                                  SystemHostname());
+  auto flags =
+      ParseExporterFlags(argc, argv, node_name != nullptr ? node_name : "", SystemHostname());
   if (!flags.ok()) {
     std::fprintf(stderr, "gpuwatchdog-gpu-exporter: %s (see --help)\n",
                  flags.status().message().c_str());
@@ -130,21 +109,7 @@ int RunExporterMain(int argc, const char* const* argv) {
     return exporter.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
   GW_LOG_INFO("serving GPU metrics on {} (port {})", o.listen_address, (*exporter)->port());
-  for (;;) {
-    SignalEvent ev = signals.Wait(std::chrono::seconds(1));
-    if (ev == SignalEvent::kTerminate) break;
-    if (ev == SignalEvent::kReload) {
-      Status s = (*exporter)->Reload();
-      if (s.ok()) {
-        GW_LOG_INFO("reloaded {}", o.web_config_file.empty() ? "(no web config)" : o.web_config_file);
-      } else {
-        GW_LOG_ERROR("reload failed, keeping the previous web config: {}", s.message());
-      }
-    }
-  }
-  GW_LOG_INFO("shutting down");
-  (*exporter)->Shutdown();
-  return 0;
+  return http::RunUntilTerminated(signals, **exporter, o.web_config_file);
 }
 
 }  // namespace gw::gpu_exporter

@@ -7,22 +7,16 @@
 
 #include "common/status.h"
 #include "gpu_exporter/exporter_flags.h"
+#include "http/daemon.h"
 
 namespace gw::gpu_exporter {
 
-class Exporter {
+class Exporter : public http::Daemon {
  public:
   // Starts everything. A missing driver is not an error (the exporter serves nvml_up 0 and keeps
   // trying). Errors: kUnavailable when the listen address cannot be bound, kInvalidArgument for
-  // a bad web config file.
+  // a bad web config file. Reload() re-reads the web config file.
   static StatusOr<std::unique_ptr<Exporter>> Start(const ExporterOptions& options);
-  virtual ~Exporter() = default;
-
-  virtual uint16_t port() const = 0;
-  // SIGHUP: re-reads the web config file, keeping the old one when the new one is invalid.
-  virtual Status Reload() = 0;
-  // Stops serving (finishing in-flight scrapes) and stops the threads.
-  virtual void Shutdown() = 0;
 };
 
 // The body of main(): parses flags, starts, waits for SIGTERM/SIGINT, reloads on SIGHUP.

@@ -16,17 +16,17 @@ StatusOr<FlagsResult> ParseExporterFlags(int argc, const char* const* argv,
   FlagsResult result;
   ExporterOptions& o = result.options;
   std::string interval = "1s";
-  CLI::App app("gpuwatchdog-gpu-exporter: per-node NVIDIA GPU metrics for Prometheus, read "
-               "through NVML (dcgm-exporter's metric names)",
-               "gpuwatchdog-gpu-exporter");
+  CLI::App app(
+      "gpuwatchdog-gpu-exporter: per-node NVIDIA GPU metrics for Prometheus, read "
+      "through NVML (dcgm-exporter's metric names)",
+      "gpuwatchdog-gpu-exporter");
   app.set_version_flag("--version", std::string("gpuwatchdog-gpu-exporter ") + GW_VERSION);
   app.add_option("--web.listen-address", o.listen_address, "Address to serve /metrics on")
       ->capture_default_str();
   app.add_option("--web.config.file", o.web_config_file,
                  "Exporter-toolkit web config (TLS, basic auth)")
       ->check(CLI::ExistingFile);
-  app.add_option("--web.max-connections", o.max_connections,
-                 "Open connections beyond this get 503")
+  app.add_option("--web.max-connections", o.max_connections, "Open connections beyond this get 503")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   app.add_option("--collect.interval", interval, "How often to read the GPUs (e.g. 1s, 500ms)")

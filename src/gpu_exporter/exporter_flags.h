@@ -15,9 +15,9 @@ struct ExporterOptions {
   std::string web_config_file;
   int64_t max_connections = 64;
   int64_t interval_ms = 1000;
-  std::string nvml_library;      // empty: the normal library search
-  std::string job_mapping_dir;   // empty: no hpc_job labels
-  std::string hostname;          // the Hostname label
+  std::string nvml_library;     // empty: the normal library search
+  std::string job_mapping_dir;  // empty: no hpc_job labels
+  std::string hostname;         // the Hostname label
   std::string log_level = "info";
 };
 

@@ -14,7 +14,7 @@ class FakeBackend final : public nvml::GpuBackend {
   // Scripted behaviour; tests change these between collections.
   Status init_status;
   std::vector<nvml::GpuStatic> gpus;
-  std::map<unsigned, Status> open_status;       // per index; OK when absent
+  std::map<unsigned, Status> open_status;         // per index; OK when absent
   std::map<unsigned, nvml::GpuReading> readings;  // per index
   int init_calls = 0;
   int open_calls = 0;

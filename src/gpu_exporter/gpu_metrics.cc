@@ -50,8 +50,7 @@ MetricFamily Family(const char* name, const char* help, MetricType type) {
   return MetricFamily{name, help, type, {}};
 }
 
-void AppendStaticFamilies(const ExporterState& state,
-                          const std::vector<std::vector<Labels>>& sets,
+void AppendStaticFamilies(const ExporterState& state, const std::vector<std::vector<Labels>>& sets,
                           std::vector<MetricFamily>* out) {
   struct StaticMetric {
     std::optional<double> nvml::GpuStatic::*member;
@@ -84,8 +83,9 @@ void AppendGpuExtras(const ExporterState& state, const std::vector<std::vector<L
                            "1 when the GPU answered the last collection, 0 when it is lost or "
                            "unreadable.",
                            kGauge);
-  MetricFamily reasons = Family("gpuwatchdog_gpu_throttle_reason",
-                                "1 while the clocks are held down for this reason, else 0.", kGauge);
+  MetricFamily reasons =
+      Family("gpuwatchdog_gpu_throttle_reason",
+             "1 while the clocks are held down for this reason, else 0.", kGauge);
   MetricFamily procs = Family("gpuwatchdog_gpu_processes", "Compute processes on the GPU.", kGauge);
   MetricFamily proc_mem = Family("gpuwatchdog_gpu_process_memory_bytes",
                                  "GPU memory used by one process (in bytes).", kGauge);
@@ -125,9 +125,9 @@ void AppendXidFamilies(const ExporterState& state, const std::vector<std::vector
                               "Xid errors reported by the driver since the exporter started, by "
                               "Xid.",
                               kCounter);
-  MetricFamily last_ts = Family("gpuwatchdog_gpu_xid_last_timestamp_seconds",
-                                "When the last Xid error of this kind arrived (Unix seconds).",
-                                kGauge);
+  MetricFamily last_ts =
+      Family("gpuwatchdog_gpu_xid_last_timestamp_seconds",
+             "When the last Xid error of this kind arrived (Unix seconds).", kGauge);
   MetricFamily last = Family("DCGM_FI_DEV_XID_ERRORS",
                              "Value of the last XID error encountered (kept for dcgm-exporter "
                              "dashboards; use gpuwatchdog_gpu_xid_errors_total).",
@@ -162,8 +162,8 @@ void AppendExporterFamilies(const ExporterState& state, std::vector<MetricFamily
   single("gpuwatchdog_exporter_xid_watch_up",
          "1 when Xid events are being watched, 0 when they cannot be seen.", kGauge,
          state.xid_watching ? 1 : 0);
-  single("gpuwatchdog_exporter_collection_duration_seconds",
-         "How long the last collection took.", kGauge, state.collection_duration_s);
+  single("gpuwatchdog_exporter_collection_duration_seconds", "How long the last collection took.",
+         kGauge, state.collection_duration_s);
   single("gpuwatchdog_exporter_collections_total", "Collections since start.", kCounter,
          static_cast<double>(state.collections));
   single("gpuwatchdog_exporter_last_collection_timestamp_seconds",
@@ -176,8 +176,8 @@ void AppendExporterFamilies(const ExporterState& state, std::vector<MetricFamily
   MetricFamily errors = Family("gpuwatchdog_exporter_nvml_errors_total",
                                "Failed driver calls by function and NVML return code.", kCounter);
   for (const auto& [key, n] : state.nvml_errors) {
-    errors.samples.push_back({{{"function", key.first}, {"code", key.second}},
-                              static_cast<double>(n)});
+    errors.samples.push_back(
+        {{{"function", key.first}, {"code", key.second}}, static_cast<double>(n)});
   }
   out->push_back(std::move(errors));
 }
@@ -187,8 +187,7 @@ void AppendExporterFamilies(const ExporterState& state, std::vector<MetricFamily
 const std::vector<FieldMetric>& FieldMetrics() {
   static const std::vector<FieldMetric> kFields = {
       {GpuField::kSmClockMhz, "DCGM_FI_DEV_SM_CLOCK", "SM clock frequency (in MHz).", kGauge},
-      {GpuField::kMemClockMhz, "DCGM_FI_DEV_MEM_CLOCK", "Memory clock frequency (in MHz).",
-       kGauge},
+      {GpuField::kMemClockMhz, "DCGM_FI_DEV_MEM_CLOCK", "Memory clock frequency (in MHz).", kGauge},
       {GpuField::kMemTempC, "DCGM_FI_DEV_MEMORY_TEMP", "Memory temperature (in C).", kGauge},
       {GpuField::kGpuTempC, "DCGM_FI_DEV_GPU_TEMP", "GPU temperature (in C).", kGauge},
       {GpuField::kPowerW, "DCGM_FI_DEV_POWER_USAGE", "Power draw (in W).", kGauge},
@@ -203,12 +202,11 @@ const std::vector<FieldMetric>& FieldMetrics() {
        kGauge},
       {GpuField::kEncUtilPercent, "DCGM_FI_DEV_ENC_UTIL", "Encoder utilization (in %).", kGauge},
       {GpuField::kDecUtilPercent, "DCGM_FI_DEV_DEC_UTIL", "Decoder utilization (in %).", kGauge},
-      {GpuField::kFbTotalMib, "DCGM_FI_DEV_FB_TOTAL", "Framebuffer memory total (in MiB).",
-       kGauge},
+      {GpuField::kFbTotalMib, "DCGM_FI_DEV_FB_TOTAL", "Framebuffer memory total (in MiB).", kGauge},
       {GpuField::kFbFreeMib, "DCGM_FI_DEV_FB_FREE", "Framebuffer memory free (in MiB).", kGauge},
       {GpuField::kFbUsedMib, "DCGM_FI_DEV_FB_USED", "Framebuffer memory used (in MiB).", kGauge},
-      {GpuField::kFbReservedMib, "DCGM_FI_DEV_FB_RESERVED",
-       "Framebuffer memory reserved (in MiB).", kGauge},
+      {GpuField::kFbReservedMib, "DCGM_FI_DEV_FB_RESERVED", "Framebuffer memory reserved (in MiB).",
+       kGauge},
       {GpuField::kEccSbeVolatile, "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL",
        "Single-bit (corrected) ECC errors since the driver loaded.", kCounter},
       {GpuField::kEccDbeVolatile, "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL",
@@ -233,10 +231,14 @@ const std::vector<FieldMetric>& FieldMetrics() {
 
 const std::vector<ThrottleReason>& ThrottleReasons() {
   static const std::vector<ThrottleReason> kReasons = {
-      {0x1, "gpu_idle"},          {0x2, "applications_clocks_setting"},
-      {0x4, "sw_power_cap"},      {0x8, "hw_slowdown"},
-      {0x10, "sync_boost"},       {0x20, "sw_thermal_slowdown"},
-      {0x40, "hw_thermal_slowdown"}, {0x80, "hw_power_brake_slowdown"},
+      {0x1, "gpu_idle"},
+      {0x2, "applications_clocks_setting"},
+      {0x4, "sw_power_cap"},
+      {0x8, "hw_slowdown"},
+      {0x10, "sync_boost"},
+      {0x20, "sw_thermal_slowdown"},
+      {0x40, "hw_thermal_slowdown"},
+      {0x80, "hw_power_brake_slowdown"},
       {0x100, "display_clock_setting"},
   };
   return kReasons;

@@ -29,7 +29,7 @@ struct ExporterState {
   std::vector<XidCount> xids;
   bool xid_watching = false;
   std::map<std::string, std::vector<std::string>> jobs;  // GPU key -> job ids
-  std::optional<bool> job_mapping_up;                     // absent when not configured
+  std::optional<bool> job_mapping_up;                    // absent when not configured
   // Self-metrics.
   double collection_duration_s = 0;
   uint64_t collections = 0;

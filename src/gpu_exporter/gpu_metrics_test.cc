@@ -18,8 +18,15 @@ ExporterState TwoGpus() {
   for (unsigned i = 0; i < 2; ++i) {
     GpuState g;
     g.index = i;
-    g.info = nvml::GpuStatic{i, i, "GPU-" + std::to_string(i), "NVIDIA H100 80GB HBM3",
-                             "00000000:1" + std::to_string(i) + ":00.0", 1980, 2619, 87, 92};
+    g.info = nvml::GpuStatic{i,
+                             i,
+                             "GPU-" + std::to_string(i),
+                             "NVIDIA H100 80GB HBM3",
+                             "00000000:1" + std::to_string(i) + ":00.0",
+                             1980,
+                             2619,
+                             87,
+                             92};
     nvml::GpuReading r;
     r.Set(GpuField::kGpuUtilPercent, 10 + i);
     r.Set(GpuField::kThrottleReasons, 0x44);

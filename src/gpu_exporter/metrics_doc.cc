@@ -29,8 +29,10 @@ ExporterState EverythingState() {
 std::string Cell(std::string text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else out.push_back(c);
+    if (c == '|')
+      out += "\\|";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -47,8 +49,9 @@ std::string MetricsReferenceMarkdown() {
       "do, and `hpc_job` when a Slurm job holds the GPU (one copy of the series per job). A value "
       "the GPU cannot report is absent, never zero; `gpuwatchdog_gpu_unsupported` says why.\n\n"
       "| metric | type | extra labels | meaning |\n|---|---|---|---|\n";
-  const std::string kGpuLabels[] = {"gpu", "UUID", "pci_bus_id", "device", "modelName",
-                                    "Hostname", "DCGM_FI_DRIVER_VERSION", "hpc_job"};
+  const std::string kGpuLabels[] = {
+      "gpu",    "UUID", "pci_bus_id", "device", "modelName", "Hostname", "DCGM_FI_DRIVER_VERSION",
+      "hpc_job"};
   for (const metrics::MetricFamily& f : BuildFamilies(EverythingState())) {
     std::string extra;
     bool per_gpu = false;

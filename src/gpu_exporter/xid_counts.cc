@@ -2,8 +2,7 @@
 
 namespace gw::gpu_exporter {
 
-void XidCounts::Record(unsigned gpu_index, const std::string& uuid, uint64_t xid,
-                       int64_t now_ms) {
+void XidCounts::Record(unsigned gpu_index, const std::string& uuid, uint64_t xid, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   XidCount& c = counts_[{gpu_index, xid}];
   c.gpu_index = gpu_index;

@@ -10,9 +10,12 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 std::string_view MetricTypeName(MetricType type) {
   switch (type) {
-    case MetricType::kGauge: return "gauge";
-    case MetricType::kCounter: return "counter";
-    case MetricType::kUntyped: return "untyped";
+    case MetricType::kGauge:
+      return "gauge";
+    case MetricType::kCounter:
+      return "counter";
+    case MetricType::kUntyped:
+      return "untyped";
   }
   return "untyped";
 }

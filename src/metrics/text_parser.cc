@@ -25,7 +25,8 @@ class LineParser {
   bool ParseQuoted(std::string* value);
   bool ParseNumber(std::string_view token, double* value);
   void SkipSpaces() {
-    while (!rest_.empty() && (rest_.front() == ' ' || rest_.front() == '\t')) rest_.remove_prefix(1);
+    while (!rest_.empty() && (rest_.front() == ' ' || rest_.front() == '\t'))
+      rest_.remove_prefix(1);
   }
 
   std::string_view rest_;
@@ -175,9 +176,9 @@ Status ParseComment(std::string_view line, ParsedExposition* out) {
     out->help[name] = UnescapeHelp(text);
     return Status::Ok();
   }
-  static constexpr std::string_view kTypes[] = {"counter", "gauge",    "histogram", "summary",
-                                                "untyped", "unknown", "info",      "stateset",
-                                                "gaugehistogram"};
+  static constexpr std::string_view kTypes[] = {"counter", "gauge",    "histogram",
+                                                "summary", "untyped",  "unknown",
+                                                "info",    "stateset", "gaugehistogram"};
   for (std::string_view t : kTypes) {
     if (text == t) {
       out->types[name] = std::string(text);

@@ -136,10 +136,17 @@ void AppendValue(double value, std::string* out) {
 void AppendEscapedLabelValue(std::string_view value, std::string* out) {
   for (char c : value) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '"': out->append("\\\""); break;
-      case '\n': out->append("\\n"); break;
-      default: out->push_back(c);
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }
@@ -147,12 +154,17 @@ void AppendEscapedLabelValue(std::string_view value, std::string* out) {
 void AppendEscapedHelp(std::string_view help, ExpositionFormat format, std::string* out) {
   for (char c : help) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
       case '"':
         out->append(format == ExpositionFormat::kOpenMetrics ? "\\\"" : "\"");
         break;
-      default: out->push_back(c);
+      default:
+        out->push_back(c);
     }
   }
 }

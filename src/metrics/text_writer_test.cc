@@ -44,8 +44,8 @@ std::vector<MetricFamily> Families() {
   util.samples.push_back({{{"gpu", "1"}, {"UUID", "GPU-b"}}, 3});
   MetricFamily xid{"gpuwatchdog_xid_errors_total", "Xid errors.", MetricType::kCounter, {}};
   xid.samples.push_back({{{"gpu", "0"}, {"xid", "79"}}, 1});
-  MetricFamily energy{"DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "Energy (mJ).", MetricType::kCounter,
-                      {}};
+  MetricFamily energy{
+      "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "Energy (mJ).", MetricType::kCounter, {}};
   energy.samples.push_back({{{"gpu", "0"}}, 1000});
   MetricFamily empty{"unused_metric", "Nothing.", MetricType::kGauge, {}};
   return {util, xid, energy, empty};

@@ -49,12 +49,15 @@ Status NvmlError(std::string_view function, nvmlReturn_t code) {
     case NVML_ERROR_UNKNOWN:
     case NVML_ERROR_RESET_REQUIRED:
       return UnavailableError(std::move(msg));
-    case NVML_ERROR_NO_PERMISSION: return PermissionDeniedError(std::move(msg));
+    case NVML_ERROR_NO_PERMISSION:
+      return PermissionDeniedError(std::move(msg));
     case NVML_ERROR_NOT_SUPPORTED:
     case NVML_ERROR_FUNCTION_NOT_FOUND:
       return UnimplementedError(std::move(msg));
-    case NVML_ERROR_TIMEOUT: return DeadlineExceededError(std::move(msg));
-    default: return InternalError(std::move(msg));
+    case NVML_ERROR_TIMEOUT:
+      return DeadlineExceededError(std::move(msg));
+    default:
+      return InternalError(std::move(msg));
   }
 }
 
@@ -128,10 +131,10 @@ StatusOr<GpuStatic> NvmlBackend::Open(unsigned index) {
   };
   info.max_sm_clock_mhz = optional_uint(fn_.nvmlDeviceGetMaxClockInfo, NVML_CLOCK_SM);
   info.max_mem_clock_mhz = optional_uint(fn_.nvmlDeviceGetMaxClockInfo, NVML_CLOCK_MEM);
-  info.slowdown_temp_c = optional_uint(fn_.nvmlDeviceGetTemperatureThreshold,
-                                       NVML_TEMPERATURE_THRESHOLD_SLOWDOWN);
-  info.shutdown_temp_c = optional_uint(fn_.nvmlDeviceGetTemperatureThreshold,
-                                       NVML_TEMPERATURE_THRESHOLD_SHUTDOWN);
+  info.slowdown_temp_c =
+      optional_uint(fn_.nvmlDeviceGetTemperatureThreshold, NVML_TEMPERATURE_THRESHOLD_SLOWDOWN);
+  info.shutdown_temp_c =
+      optional_uint(fn_.nvmlDeviceGetTemperatureThreshold, NVML_TEMPERATURE_THRESHOLD_SHUTDOWN);
   gpu.uuid = info.uuid;
   gpus_[index] = std::move(gpu);
   return info;

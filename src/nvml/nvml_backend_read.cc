@@ -91,13 +91,26 @@ void NvmlBackend::ReadFieldValues(Gpu& gpu, GpuReading* reading) const {
     if (v.nvmlReturn != NVML_SUCCESS) continue;  // per field: this GPU lacks it
     double d = 0;
     switch (v.valueType) {
-      case NVML_VALUE_TYPE_DOUBLE: d = v.value.dVal; break;
-      case NVML_VALUE_TYPE_UNSIGNED_INT: d = v.value.uiVal; break;
-      case NVML_VALUE_TYPE_UNSIGNED_LONG: d = static_cast<double>(v.value.ulVal); break;
-      case NVML_VALUE_TYPE_UNSIGNED_LONG_LONG: d = static_cast<double>(v.value.ullVal); break;
-      case NVML_VALUE_TYPE_SIGNED_LONG_LONG: d = static_cast<double>(v.value.sllVal); break;
-      case NVML_VALUE_TYPE_SIGNED_INT: d = v.value.siVal; break;
-      default: continue;
+      case NVML_VALUE_TYPE_DOUBLE:
+        d = v.value.dVal;
+        break;
+      case NVML_VALUE_TYPE_UNSIGNED_INT:
+        d = v.value.uiVal;
+        break;
+      case NVML_VALUE_TYPE_UNSIGNED_LONG:
+        d = static_cast<double>(v.value.ulVal);
+        break;
+      case NVML_VALUE_TYPE_UNSIGNED_LONG_LONG:
+        d = static_cast<double>(v.value.ullVal);
+        break;
+      case NVML_VALUE_TYPE_SIGNED_LONG_LONG:
+        d = static_cast<double>(v.value.sllVal);
+        break;
+      case NVML_VALUE_TYPE_SIGNED_INT:
+        d = v.value.siVal;
+        break;
+      default:
+        continue;
     }
     reading->Set(kWanted[i].field, d);
   }
@@ -208,7 +221,8 @@ void NvmlBackend::ReadProcesses(Gpu& gpu, GpuReading* reading) const {
       if (r == NVML_SUCCESS) {
         for (unsigned i = 0; i < count && i < capacity; ++i) {
           GpuProcess p{infos[i].pid, std::nullopt};
-          if (infos[i].usedGpuMemory != kValueNotAvailable) p.used_memory_bytes = infos[i].usedGpuMemory;
+          if (infos[i].usedGpuMemory != kValueNotAvailable)
+            p.used_memory_bytes = infos[i].usedGpuMemory;
           out.push_back(p);
         }
       }
@@ -218,7 +232,8 @@ void NvmlBackend::ReadProcesses(Gpu& gpu, GpuReading* reading) const {
       if (r == NVML_SUCCESS) {
         for (unsigned i = 0; i < count && i < capacity; ++i) {
           GpuProcess p{infos[i].pid, std::nullopt};
-          if (infos[i].usedGpuMemory != kValueNotAvailable) p.used_memory_bytes = infos[i].usedGpuMemory;
+          if (infos[i].usedGpuMemory != kValueNotAvailable)
+            p.used_memory_bytes = infos[i].usedGpuMemory;
           out.push_back(p);
         }
       }

@@ -69,8 +69,7 @@ class NvmlBackendTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (std::string(GW_NVML_SIM_PATH).empty()) GTEST_SKIP() << "nvml-sim not built";
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gw-nvml-test-" + std::to_string(::getpid()));
+    dir_ = std::filesystem::temp_directory_path() / ("gw-nvml-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ / "s.yaml") << kScenario;
     setenv("NVML_SIM_SCENARIO", (dir_ / "s.yaml").c_str(), 1);

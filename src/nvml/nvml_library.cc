@@ -40,21 +40,21 @@ StatusOr<std::unique_ptr<NvmlLibrary>> NvmlLibrary::Load(const std::string& path
 
 void NvmlLibrary::Bind() {
   // Versioned names first, as nvml.h maps them; the old name stays for older drivers.
-#define GW_BIND_VERSIONED(versioned, plain, ret, params)                                   \
-  if (void* sym = dlsym(handle_, #versioned); sym != nullptr) {                            \
-    fn_.plain = reinterpret_cast<ret(*) params>(sym);                                      \
-    bound_.emplace_back(#plain, #versioned);                                               \
-  } else if (void* old = dlsym(handle_, #plain); old != nullptr) {                         \
-    fn_.plain = reinterpret_cast<ret(*) params>(old);                                      \
-    bound_.emplace_back(#plain, #plain);                                                   \
-  } else {                                                                                 \
-    missing_.emplace_back(#versioned);                                                     \
+#define GW_BIND_VERSIONED(versioned, plain, ret, params)           \
+  if (void* sym = dlsym(handle_, #versioned); sym != nullptr) {    \
+    fn_.plain = reinterpret_cast<ret(*) params>(sym);              \
+    bound_.emplace_back(#plain, #versioned);                       \
+  } else if (void* old = dlsym(handle_, #plain); old != nullptr) { \
+    fn_.plain = reinterpret_cast<ret(*) params>(old);              \
+    bound_.emplace_back(#plain, #plain);                           \
+  } else {                                                         \
+    missing_.emplace_back(#versioned);                             \
   }
-#define GW_BIND_PLAIN(name, ret, params)                        \
-  if (void* sym = dlsym(handle_, #name); sym != nullptr) {      \
-    fn_.name = reinterpret_cast<ret(*) params>(sym);            \
-  } else {                                                      \
-    missing_.emplace_back(#name);                               \
+#define GW_BIND_PLAIN(name, ret, params)                   \
+  if (void* sym = dlsym(handle_, #name); sym != nullptr) { \
+    fn_.name = reinterpret_cast<ret(*) params>(sym);       \
+  } else {                                                 \
+    missing_.emplace_back(#name);                          \
   }
   GW_NVML_VERSIONED_FUNCTIONS(GW_BIND_VERSIONED)
   GW_NVML_PLAIN_FUNCTIONS(GW_BIND_PLAIN)
@@ -75,22 +75,38 @@ std::string_view NvmlLibrary::BoundName(std::string_view plain_name) const {
 
 std::string_view NvmlReturnName(nvmlReturn_t code) {
   switch (code) {
-    case NVML_SUCCESS: return "NVML_SUCCESS";
-    case NVML_ERROR_UNINITIALIZED: return "NVML_ERROR_UNINITIALIZED";
-    case NVML_ERROR_INVALID_ARGUMENT: return "NVML_ERROR_INVALID_ARGUMENT";
-    case NVML_ERROR_NOT_SUPPORTED: return "NVML_ERROR_NOT_SUPPORTED";
-    case NVML_ERROR_NO_PERMISSION: return "NVML_ERROR_NO_PERMISSION";
-    case NVML_ERROR_NOT_FOUND: return "NVML_ERROR_NOT_FOUND";
-    case NVML_ERROR_INSUFFICIENT_SIZE: return "NVML_ERROR_INSUFFICIENT_SIZE";
-    case NVML_ERROR_DRIVER_NOT_LOADED: return "NVML_ERROR_DRIVER_NOT_LOADED";
-    case NVML_ERROR_TIMEOUT: return "NVML_ERROR_TIMEOUT";
-    case NVML_ERROR_LIBRARY_NOT_FOUND: return "NVML_ERROR_LIBRARY_NOT_FOUND";
-    case NVML_ERROR_FUNCTION_NOT_FOUND: return "NVML_ERROR_FUNCTION_NOT_FOUND";
-    case NVML_ERROR_GPU_IS_LOST: return "NVML_ERROR_GPU_IS_LOST";
-    case NVML_ERROR_RESET_REQUIRED: return "NVML_ERROR_RESET_REQUIRED";
-    case NVML_ERROR_ARGUMENT_VERSION_MISMATCH: return "NVML_ERROR_ARGUMENT_VERSION_MISMATCH";
-    case NVML_ERROR_UNKNOWN: return "NVML_ERROR_UNKNOWN";
-    default: return "NVML_ERROR_OTHER";
+    case NVML_SUCCESS:
+      return "NVML_SUCCESS";
+    case NVML_ERROR_UNINITIALIZED:
+      return "NVML_ERROR_UNINITIALIZED";
+    case NVML_ERROR_INVALID_ARGUMENT:
+      return "NVML_ERROR_INVALID_ARGUMENT";
+    case NVML_ERROR_NOT_SUPPORTED:
+      return "NVML_ERROR_NOT_SUPPORTED";
+    case NVML_ERROR_NO_PERMISSION:
+      return "NVML_ERROR_NO_PERMISSION";
+    case NVML_ERROR_NOT_FOUND:
+      return "NVML_ERROR_NOT_FOUND";
+    case NVML_ERROR_INSUFFICIENT_SIZE:
+      return "NVML_ERROR_INSUFFICIENT_SIZE";
+    case NVML_ERROR_DRIVER_NOT_LOADED:
+      return "NVML_ERROR_DRIVER_NOT_LOADED";
+    case NVML_ERROR_TIMEOUT:
+      return "NVML_ERROR_TIMEOUT";
+    case NVML_ERROR_LIBRARY_NOT_FOUND:
+      return "NVML_ERROR_LIBRARY_NOT_FOUND";
+    case NVML_ERROR_FUNCTION_NOT_FOUND:
+      return "NVML_ERROR_FUNCTION_NOT_FOUND";
+    case NVML_ERROR_GPU_IS_LOST:
+      return "NVML_ERROR_GPU_IS_LOST";
+    case NVML_ERROR_RESET_REQUIRED:
+      return "NVML_ERROR_RESET_REQUIRED";
+    case NVML_ERROR_ARGUMENT_VERSION_MISMATCH:
+      return "NVML_ERROR_ARGUMENT_VERSION_MISMATCH";
+    case NVML_ERROR_UNKNOWN:
+      return "NVML_ERROR_UNKNOWN";
+    default:
+      return "NVML_ERROR_OTHER";
   }
 }
 

@@ -78,7 +78,7 @@ typedef struct {
   unsigned long long total;
   unsigned long long free;
   unsigned long long used;  // includes reserved memory in this (v1) struct
-} nvmlMemory_t;  // 24 bytes
+} nvmlMemory_t;             // 24 bytes
 
 typedef struct {
   unsigned int version;  // must be nvmlMemory_v2 below
@@ -86,7 +86,7 @@ typedef struct {
   unsigned long long reserved;
   unsigned long long free;
   unsigned long long used;
-} nvmlMemory_v2_t;  // 40 bytes
+} nvmlMemory_v2_t;                                                            // 40 bytes
 #define nvmlMemory_v2 ((unsigned int)(sizeof(nvmlMemory_v2_t) | (2u << 24)))  // 0x02000028
 
 typedef struct {
@@ -97,19 +97,19 @@ typedef struct {
   unsigned int pciDeviceId;  // device id << 16 | vendor id
   unsigned int pciSubSystemId;
   char busId[NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE];  // "%08X:%02X:%02X.0"
-} nvmlPciInfo_t;  // 68 bytes
+} nvmlPciInfo_t;                                   // 68 bytes
 
 typedef struct {
   unsigned int pid;
   unsigned long long usedGpuMemory;  // bytes; (unsigned long long)-1 when not available
-} nvmlProcessInfo_v1_t;  // 16 bytes
+} nvmlProcessInfo_v1_t;              // 16 bytes
 
 typedef struct {
   unsigned int pid;
   unsigned long long usedGpuMemory;
   unsigned int gpuInstanceId;      // 0xFFFFFFFF when not MIG
   unsigned int computeInstanceId;  // 0xFFFFFFFF when not MIG
-} nvmlProcessInfo_t;  // 24 bytes; used by both _v2 and _v3 in the 13.x header
+} nvmlProcessInfo_t;               // 24 bytes; used by both _v2 and _v3 in the 13.x header
 
 typedef struct {
   nvmlDevice_t device;

@@ -60,11 +60,11 @@ gpus:
   }
   // The last Xid was due at 600 ms and is not delivered early.
   EXPECT_GE(MsSince(start), 590);
-  EXPECT_LT(MsSince(start), 1500);
+  EXPECT_LT(MsSince(start), 5000);  // loose: CI machines are shared
   auto wait_start = steady_clock::now();
   EXPECT_EQ(api_.nvmlEventSetWait(set, &data, 120), NVML_ERROR_TIMEOUT);
   EXPECT_GE(MsSince(wait_start), 115);
-  EXPECT_LT(MsSince(wait_start), 600);
+  EXPECT_LT(MsSince(wait_start), 3000);
   EXPECT_EQ(api_.nvmlEventSetFree(set), NVML_SUCCESS);
 }
 
@@ -78,7 +78,8 @@ TEST_F(SimEventTest, XidsBeforeRegistrationAreNotReplayed) {
 }
 
 TEST_F(SimEventTest, EachSetGetsEveryXid) {
-  Start("gpus: [{xid_events: [{at: 0s, xid: 31}]}]");
+  // Due after registration: an event older than the registration is never delivered.
+  Start("gpus: [{xid_events: [{at: 300ms, xid: 31}]}]");
   nvmlEventSet_t a = RegisterAll(1);
   nvmlEventSet_t b = RegisterAll(1);
   nvmlEventData_t data;
@@ -100,14 +101,16 @@ TEST_F(SimEventTest, WaitingDoesNotBlockOtherCalls) {
   std::atomic<bool> done{false};
   std::thread waiter([&] {
     nvmlEventData_t data;
-    EXPECT_EQ(api_.nvmlEventSetWait_v2(set, &data, 800), NVML_ERROR_TIMEOUT);
+    EXPECT_EQ(api_.nvmlEventSetWait_v2(set, &data, 3000), NVML_ERROR_TIMEOUT);
     done = true;
   });
   std::this_thread::sleep_for(milliseconds(100));
   auto start = steady_clock::now();
   unsigned mw = 0;
   for (int i = 0; i < 20; ++i) ASSERT_EQ(api_.nvmlDeviceGetPowerUsage(Device(0), &mw), NVML_SUCCESS);
-  EXPECT_LT(MsSince(start), 200);
+  // Generous bound for a loaded machine: what matters is that the calls did not wait for the
+  // waiter's 3 s.
+  EXPECT_LT(MsSince(start), 1500);
   EXPECT_FALSE(done);
   waiter.join();
 }

@@ -1,8 +1,8 @@
 // The pre-rendered /metrics page. The collector publishes a new page after each collection;
 // scrapes take the current one without touching the driver. Variants (OpenMetrics, gzip) are
 // rendered on first request and kept with the page.
-#ifndef GW_GPU_EXPORTER_EXPOSITION_CACHE_H_
-#define GW_GPU_EXPORTER_EXPOSITION_CACHE_H_
+#ifndef GW_METRICS_EXPOSITION_CACHE_H_
+#define GW_METRICS_EXPOSITION_CACHE_H_
 
 #include <array>
 #include <memory>
@@ -13,7 +13,7 @@
 #include "metrics/metric_family.h"
 #include "metrics/text_writer.h"
 
-namespace gw::gpu_exporter {
+namespace gw::metrics {
 
 // Thread-safe.
 class ExpositionCache {
@@ -24,13 +24,13 @@ class ExpositionCache {
 
   explicit ExpositionCache(Compressor gzip) : gzip_(gzip) {}
 
-  void Publish(std::vector<metrics::MetricFamily> families);
+  void Publish(std::vector<MetricFamily> families);
   // The page in `format`, gzip-compressed when `gzip`. Before the first Publish, an empty page.
-  Body Get(metrics::ExpositionFormat format, bool gzip);
+  Body Get(ExpositionFormat format, bool gzip);
 
  private:
   struct Page {
-    std::vector<metrics::MetricFamily> families;
+    std::vector<MetricFamily> families;
     std::mutex mu;
     std::array<Body, 4> variants;  // [format * 2 + gzip]
   };
@@ -39,6 +39,6 @@ class ExpositionCache {
   std::shared_ptr<Page> page_;
 };
 
-}  // namespace gw::gpu_exporter
+}  // namespace gw::metrics
 
-#endif  // GW_GPU_EXPORTER_EXPOSITION_CACHE_H_
+#endif  // GW_METRICS_EXPOSITION_CACHE_H_

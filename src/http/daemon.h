@@ -1,0 +1,37 @@
+// What every GPU Watchdog daemon shares: the exporter endpoints and the signal loop.
+#ifndef GW_HTTP_DAEMON_H_
+#define GW_HTTP_DAEMON_H_
+
+#include <string_view>
+
+#include "common/signals.h"
+#include "common/status.h"
+#include "http/http_types.h"
+#include "metrics/exposition_cache.h"
+
+namespace gw::http {
+
+// A started daemon, as main() sees it.
+class Daemon {
+ public:
+  virtual ~Daemon() = default;
+  virtual uint16_t port() const = 0;
+  // SIGHUP: re-reads configuration, keeping the old one when the new one is invalid.
+  virtual Status Reload() = 0;
+  // Stops serving (finishing in-flight requests) and stops background threads.
+  virtual void Shutdown() = 0;
+};
+
+// The endpoints of an exporter: /metrics from `cache` (Prometheus text or OpenMetrics as the
+// Accept header asks, gzip when accepted), /healthz, and an index page at / titled `title`.
+// Anything else is 404.
+Response ServeExporter(const Request& request, metrics::ExpositionCache& cache,
+                       std::string_view title);
+
+// Runs until SIGTERM/SIGINT, reloading on SIGHUP (and logging the outcome), then shuts the
+// daemon down. Returns the process exit code (0).
+int RunUntilTerminated(const SignalWaiter& signals, Daemon& daemon, std::string_view config_name);
+
+}  // namespace gw::http
+
+#endif  // GW_HTTP_DAEMON_H_
