@@ -143,35 +143,4 @@ void Collector::CollectOnce() {
   cache_->Publish(BuildFamilies(state_));
 }
 
-void Collector::Start() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = false;
-  }
-  thread_ = std::thread([this] { Run(); });
-}
-
-void Collector::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    lock.unlock();
-    try {
-      CollectOnce();
-    } catch (const std::exception& e) {  // a bug must not stop collection for good
-      GW_LOG_ERROR("collection failed: {}", e.what());
-    }
-    lock.lock();
-    cv_.wait_for(lock, std::chrono::milliseconds(options_.interval_ms), [this] { return stop_; });
-  }
-}
-
-void Collector::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 }  // namespace gw::gpu_exporter

@@ -3,17 +3,14 @@
 #ifndef GW_GPU_EXPORTER_COLLECTOR_H_
 #define GW_GPU_EXPORTER_COLLECTOR_H_
 
-#include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/periodic.h"
 #include "gpu_exporter/gpu_metrics.h"
 #include "gpu_exporter/job_map.h"
 #include "gpu_exporter/xid_counts.h"
@@ -42,8 +39,11 @@ class Collector {
   const ExporterState& state() const { return state_; }
 
   // Runs CollectOnce every interval on a background thread until Stop.
-  void Start();
-  void Stop();
+  void Start() {
+    thread_.Start("collection", std::chrono::milliseconds(options_.interval_ms),
+                  [this] { CollectOnce(); });
+  }
+  void Stop() { thread_.Stop(); }
 
  private:
   struct Backoff {
@@ -57,7 +57,6 @@ class Collector {
   bool Due(Backoff& b, int64_t now_ms) const;
   void Failed(Backoff& b, int64_t now_ms) const;
   void CountErrors(const nvml::GpuReading& reading);
-  void Run();
 
   nvml::GpuBackend* backend_;
   XidCounts* xids_;
@@ -74,10 +73,7 @@ class Collector {
   std::vector<std::string> gpu_error_;
   ExporterState state_;
 
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  PeriodicThread thread_;
 };
 
 }  // namespace gw::gpu_exporter

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 
 #include "common/logging.h"
@@ -36,9 +35,9 @@ class ExporterImpl final : public Exporter {
     // The first page is ready before the port opens, so no scrape sees an empty page.
     collector_.CollectOnce();
     http::ServerOptions so;
-    so.listen_address = o.listen_address;
-    so.web_config_file = o.web_config_file;
-    so.max_connections = static_cast<size_t>(o.max_connections);
+    so.listen_address = o.daemon.listen_address;
+    so.web_config_file = o.daemon.web_config_file;
+    so.max_connections = static_cast<size_t>(o.daemon.max_connections);
     GW_ASSIGN_OR_RETURN(
         server_, http::Server::Start(so, [this](const http::Request& r) { return Handle(r); }));
     collector_.Start();
@@ -87,29 +86,16 @@ StatusOr<std::unique_ptr<Exporter>> Exporter::Start(const ExporterOptions& optio
 int RunExporterMain(int argc, const char* const* argv) {
   SignalWaiter signals;  // first, so every thread inherits the blocked signals
   const char* node_name = std::getenv("NODE_NAME");  // NOLINT(concurrency-mt-unsafe): one thread
-  auto flags =
-      ParseExporterFlags(argc, argv, node_name != nullptr ? node_name : "", SystemHostname());
-  if (!flags.ok()) {
-    std::fprintf(stderr, "gpuwatchdog-gpu-exporter: %s (see --help)\n",
-                 flags.status().message().c_str());
-    return 2;
-  }
-  if (flags->exit_message) {
-    std::fputs(flags->exit_message->c_str(), stdout);
-    return 0;
-  }
-  const ExporterOptions& o = flags->options;
-  if (Status s = InitLogging(o.log_level); !s.ok()) {
-    std::fprintf(stderr, "gpuwatchdog-gpu-exporter: %s\n", s.message().c_str());
-    return 2;
-  }
-  auto exporter = Exporter::Start(o);
-  if (!exporter.ok()) {
-    GW_LOG_ERROR("cannot start: {}", exporter.status().message());
-    return exporter.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
-  }
-  GW_LOG_INFO("serving GPU metrics on {} (port {})", o.listen_address, (*exporter)->port());
-  return http::RunUntilTerminated(signals, **exporter, o.web_config_file);
+  auto flags = ParseExporterFlags(argc, argv, node_name != nullptr ? node_name : "",
+                                  SystemHostname());
+  ExporterOptions options = flags.ok() ? flags->options : ExporterOptions{};
+  return http::RunDaemonMain(
+      "gpuwatchdog-gpu-exporter", signals, flags.status(),
+      flags.ok() ? flags->exit_message : std::nullopt, options.daemon,
+      [&]() -> StatusOr<std::unique_ptr<http::Daemon>> {
+        GW_ASSIGN_OR_RETURN(std::unique_ptr<Exporter> e, Exporter::Start(options));
+        return std::unique_ptr<http::Daemon>(std::move(e));
+      });
 }
 
 }  // namespace gw::gpu_exporter

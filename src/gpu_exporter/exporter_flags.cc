@@ -1,7 +1,5 @@
 #include "gpu_exporter/exporter_flags.h"
 
-#include <CLI/CLI.hpp>
-
 #include "common/flags.h"
 
 #ifndef GW_VERSION
@@ -16,19 +14,10 @@ StatusOr<FlagsResult> ParseExporterFlags(int argc, const char* const* argv,
   FlagsResult result;
   ExporterOptions& o = result.options;
   std::string interval = "1s";
-  CLI::App app(
-      "gpuwatchdog-gpu-exporter: per-node NVIDIA GPU metrics for Prometheus, read "
-      "through NVML (dcgm-exporter's metric names)",
-      "gpuwatchdog-gpu-exporter");
-  app.set_version_flag("--version", std::string("gpuwatchdog-gpu-exporter ") + GW_VERSION);
-  app.add_option("--web.listen-address", o.listen_address, "Address to serve /metrics on")
-      ->capture_default_str();
-  app.add_option("--web.config.file", o.web_config_file,
-                 "Exporter-toolkit web config (TLS, basic auth)")
-      ->check(CLI::ExistingFile);
-  app.add_option("--web.max-connections", o.max_connections, "Open connections beyond this get 503")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+  CLI::App app("gpuwatchdog-gpu-exporter: per-node NVIDIA GPU metrics for Prometheus, read "
+               "through NVML (dcgm-exporter's metric names)",
+               "gpuwatchdog-gpu-exporter");
+  AddDaemonFlags(app, ":9400", std::string("gpuwatchdog-gpu-exporter ") + GW_VERSION, &o.daemon);
   app.add_option("--collect.interval", interval, "How often to read the GPUs (e.g. 1s, 500ms)")
       ->capture_default_str();
   app.add_option("--nvml.library", o.nvml_library,
@@ -37,26 +26,13 @@ StatusOr<FlagsResult> ParseExporterFlags(int argc, const char* const* argv,
                  "Directory of per-GPU job files written by the Slurm prolog (adds hpc_job)");
   app.add_option("--hostname", o.hostname,
                  "Value of the Hostname label (default: $NODE_NAME, else the host name)");
-  app.add_option("--log.level", o.log_level, "debug, info, warn or error")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    result.exit_message = app.help();
-    return result;
-  } catch (const CLI::CallForVersion&) {
-    result.exit_message = app.version() + "\n";
-    return result;
-  } catch (const CLI::ParseError& e) {
-    return InvalidArgumentError(e.what());
-  }
+  GW_ASSIGN_OR_RETURN(result.exit_message, ParseCli(app, argc, argv, o.daemon));
+  if (result.exit_message) return result;
   GW_ASSIGN_OR_RETURN(o.interval_ms, ParseDurationMs(interval));
   if (o.interval_ms < 100) {
     return InvalidArgumentError("--collect.interval " + interval +
                                 ": too short (the minimum is 100ms)");
   }
-  GW_RETURN_IF_ERROR(ParseListenAddress(o.listen_address).status());
   if (o.hostname.empty()) o.hostname = env_hostname.empty() ? system_hostname : env_hostname;
   return result;
 }

@@ -6,19 +6,17 @@
 #include <optional>
 #include <string>
 
+#include "common/cli.h"
 #include "common/status.h"
 
 namespace gw::gpu_exporter {
 
 struct ExporterOptions {
-  std::string listen_address = ":9400";
-  std::string web_config_file;
-  int64_t max_connections = 64;
+  DaemonFlags daemon;            // --web.*, --log.level
   int64_t interval_ms = 1000;
-  std::string nvml_library;     // empty: the normal library search
-  std::string job_mapping_dir;  // empty: no hpc_job labels
-  std::string hostname;         // the Hostname label
-  std::string log_level = "info";
+  std::string nvml_library;      // empty: the normal library search
+  std::string job_mapping_dir;   // empty: no hpc_job labels
+  std::string hostname;          // the Hostname label
 };
 
 struct FlagsResult {

@@ -15,7 +15,7 @@ StatusOr<FlagsResult> Parse(std::vector<const char*> args, std::string env_host 
 TEST(ExporterFlagsTest, Defaults) {
   auto r = Parse({});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->options.listen_address, ":9400");
+  EXPECT_EQ(r->options.daemon.listen_address, ":9400");
   EXPECT_EQ(r->options.interval_ms, 1000);
   EXPECT_EQ(r->options.hostname, "sysname");
   EXPECT_FALSE(r->exit_message.has_value());
@@ -27,12 +27,12 @@ TEST(ExporterFlagsTest, AllFlags) {
                   "--nvml.library=/opt/lib.so", "--hpc-job-mapping-dir=/run/gw-jobs",
                   "--hostname=gpu01", "--log.level=debug", "--web.max-connections=8"});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->options.listen_address, "127.0.1.2:9400");
+  EXPECT_EQ(r->options.daemon.listen_address, "127.0.1.2:9400");
   EXPECT_EQ(r->options.interval_ms, 500);
   EXPECT_EQ(r->options.nvml_library, "/opt/lib.so");
   EXPECT_EQ(r->options.job_mapping_dir, "/run/gw-jobs");
   EXPECT_EQ(r->options.hostname, "gpu01");
-  EXPECT_EQ(r->options.max_connections, 8);
+  EXPECT_EQ(r->options.daemon.max_connections, 8);
 }
 
 TEST(ExporterFlagsTest, BadFlagsAreOneLineErrors) {

@@ -1,5 +1,6 @@
 #include "http/daemon.h"
 
+#include <cstdio>
 #include <string>
 
 #include "common/logging.h"
@@ -29,6 +30,32 @@ Response ServeExporter(const Request& request, metrics::ExpositionCache& cache,
     return response;
   }
   return Response::Text(404, "not found: try /metrics\n");
+}
+
+int RunDaemonMain(std::string_view program, const SignalWaiter& signals,
+                  const Status& flags_status, const std::optional<std::string>& exit_message,
+                  const DaemonFlags& flags,
+                  const std::function<StatusOr<std::unique_ptr<Daemon>>()>& start) {
+  std::string name(program);
+  if (!flags_status.ok()) {
+    std::fprintf(stderr, "%s: %s (see --help)\n", name.c_str(), flags_status.message().c_str());
+    return 2;
+  }
+  if (exit_message) {
+    std::fputs(exit_message->c_str(), stdout);
+    return 0;
+  }
+  if (Status s = InitLogging(flags.log_level); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), s.message().c_str());
+    return 2;
+  }
+  StatusOr<std::unique_ptr<Daemon>> daemon = start();
+  if (!daemon.ok()) {
+    GW_LOG_ERROR("cannot start: {}", daemon.status().message());
+    return daemon.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  GW_LOG_INFO("{} serving on {} (port {})", name, flags.listen_address, (*daemon)->port());
+  return RunUntilTerminated(signals, **daemon, flags.web_config_file);
 }
 
 int RunUntilTerminated(const SignalWaiter& signals, Daemon& daemon, std::string_view config_name) {

@@ -2,8 +2,12 @@
 #ifndef GW_HTTP_DAEMON_H_
 #define GW_HTTP_DAEMON_H_
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string_view>
 
+#include "common/cli.h"
 #include "common/signals.h"
 #include "common/status.h"
 #include "http/http_types.h"
@@ -27,6 +31,14 @@ class Daemon {
 // Anything else is 404.
 Response ServeExporter(const Request& request, metrics::ExpositionCache& cache,
                        std::string_view title);
+
+// The body of a daemon's main() after its flags are parsed: prints a flag error (exit 2) or the
+// --help/--version text (exit 0), sets up logging, calls `start`, and runs until terminated.
+// A start failure exits 2 for kInvalidArgument (bad config) and 1 otherwise.
+int RunDaemonMain(std::string_view program, const SignalWaiter& signals,
+                  const Status& flags_status, const std::optional<std::string>& exit_message,
+                  const DaemonFlags& flags,
+                  const std::function<StatusOr<std::unique_ptr<Daemon>>()>& start);
 
 // Runs until SIGTERM/SIGINT, reloading on SIGHUP (and logging the outcome), then shuts the
 // daemon down. Returns the process exit code (0).
