@@ -1,5 +1,7 @@
 #include "common/periodic.h"
 
+#include <pthread.h>
+
 #include "common/logging.h"
 
 namespace gw {
@@ -17,6 +19,8 @@ void PeriodicThread::Start(std::string name, std::chrono::milliseconds interval,
 }
 
 void PeriodicThread::Run() {
+  // Named so that top -H and /proc/PID/task show which thread spends what.
+  pthread_setname_np(pthread_self(), ("gw-" + name_).substr(0, 15).c_str());
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
     lock.unlock();

@@ -40,7 +40,7 @@ class Collector {
 
   // Runs CollectOnce every interval on a background thread until Stop.
   void Start() {
-    thread_.Start("collection", std::chrono::milliseconds(options_.interval_ms),
+    thread_.Start("collect", std::chrono::milliseconds(options_.interval_ms),
                   [this] { CollectOnce(); });
   }
   void Stop() { thread_.Stop(); }

@@ -1,5 +1,7 @@
 #include "gpu_exporter/xid_watcher.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "common/logging.h"
@@ -49,6 +51,7 @@ bool XidWatcher::Connect() {
 }
 
 void XidWatcher::Run() {
+  pthread_setname_np(pthread_self(), "gw-xid");
   int64_t backoff_ms = 1000;
   while (!stop_) {
     if (!Connect()) {

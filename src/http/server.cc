@@ -3,6 +3,8 @@
 // closes the socket and so leaves no way to answer 408).
 #include "http/server.h"
 
+#include <pthread.h>
+
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -443,6 +445,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler h
   asio::co_spawn(raw->accept_strand, raw->AcceptLoop(), asio::detached);
   for (int i = 0; i < raw->options.threads; ++i) {
     raw->threads.emplace_back([raw] {
+      pthread_setname_np(pthread_self(), "gw-http");
       // The top-level guard of a server thread: nothing we run should throw, but if something
       // does, log it and keep serving.
       for (;;) {

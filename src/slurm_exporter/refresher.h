@@ -38,7 +38,7 @@ class Refresher {
   const RefreshCounters& counters() const { return counters_; }
 
   void Start() {
-    thread_.Start("slurm refresh", std::chrono::milliseconds(options_.interval_ms),
+    thread_.Start("refresh", std::chrono::milliseconds(options_.interval_ms),
                   [this] { RefreshOnce(); });
   }
   void Stop() { thread_.Stop(); }
