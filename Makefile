@@ -53,7 +53,7 @@ format:
 
 # Regenerates docs/metrics.md from the exporter's code.
 docs: build
-	@$(BUILD)/src/gpu_exporter/gen_metrics_doc > docs/metrics.md
+	@$(BUILD)/tools/metrics-doc/gen_metrics_doc > docs/metrics.md
 
 clean:
 	rm -rf build

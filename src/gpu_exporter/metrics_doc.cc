@@ -1,6 +1,7 @@
 #include "gpu_exporter/metrics_doc.h"
 
 #include "gpu_exporter/gpu_metrics.h"
+#include "metrics/markdown_table.h"
 
 namespace gw::gpu_exporter {
 namespace {
@@ -26,48 +27,18 @@ ExporterState EverythingState() {
   return s;
 }
 
-std::string Cell(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else
-      out.push_back(c);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string MetricsReferenceMarkdown() {
-  std::string out =
-      "# Metric reference: gpuwatchdog-gpu-exporter\n\n"
-      "Generated from the exporter's code (`make docs`); a unit test fails when this file and "
-      "the code disagree.\n\n"
-      "Every per-GPU series carries `gpu` (NVML index), `UUID`, `pci_bus_id`, `device` "
-      "(`nvidia<minor>`), `modelName`, `Hostname` and `DCGM_FI_DRIVER_VERSION`, as dcgm-exporter's "
-      "do, and `hpc_job` when a Slurm job holds the GPU (one copy of the series per job). A value "
-      "the GPU cannot report is absent, never zero; `gpuwatchdog_gpu_unsupported` says why.\n\n"
-      "| metric | type | extra labels | meaning |\n|---|---|---|---|\n";
-  const std::string kGpuLabels[] = {
-      "gpu",    "UUID", "pci_bus_id", "device", "modelName", "Hostname", "DCGM_FI_DRIVER_VERSION",
-      "hpc_job"};
-  for (const metrics::MetricFamily& f : BuildFamilies(EverythingState())) {
-    std::string extra;
-    bool per_gpu = false;
-    if (!f.samples.empty()) {
-      for (const metrics::Label& l : f.samples.front().labels) {
-        bool common = false;
-        for (const std::string& g : kGpuLabels) common = common || l.name == g;
-        per_gpu = per_gpu || l.name == "gpu";
-        if (!common) extra += (extra.empty() ? "`" : ", `") + l.name + "`";
-      }
-    }
-    if (!per_gpu) extra = extra.empty() ? "(exporter-wide)" : extra + " (exporter-wide)";
-    out += "| `" + f.name + "` | " + std::string(metrics::MetricTypeName(f.type)) + " | " + extra +
-           " | " + Cell(f.help) + " |\n";
-  }
-  return out;
+  return "## gpuwatchdog-gpu-exporter (:9400)\n\n"
+         "Every per-GPU series carries `gpu` (NVML index), `UUID`, `pci_bus_id`, `device` "
+         "(`nvidia<minor>`), `modelName`, `Hostname` and `DCGM_FI_DRIVER_VERSION`, as "
+         "dcgm-exporter's do, and `hpc_job` when a Slurm job holds the GPU (one copy of the series "
+         "per job). A value the GPU cannot report is absent, never zero; "
+         "`gpuwatchdog_gpu_unsupported` says why. Other labels:\n\n" +
+         metrics::MarkdownTable(BuildFamilies(EverythingState()),
+                                {"gpu", "UUID", "pci_bus_id", "device", "modelName", "Hostname",
+                                 "DCGM_FI_DRIVER_VERSION", "hpc_job"});
 }
 
 }  // namespace gw::gpu_exporter

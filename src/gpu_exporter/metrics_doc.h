@@ -1,5 +1,5 @@
-// The metric reference (docs/metrics.md) generated from the code that emits the metrics, so
-// the document cannot drift from the exporter.
+// The GPU exporter's part of the metric reference (docs/metrics.md), generated from the code
+// that emits the metrics so the document cannot drift from the exporter.
 #ifndef GW_GPU_EXPORTER_METRICS_DOC_H_
 #define GW_GPU_EXPORTER_METRICS_DOC_H_
 
@@ -7,7 +7,7 @@
 
 namespace gw::gpu_exporter {
 
-// Markdown listing every family the GPU exporter can emit: name, type, labels, help.
+// A Markdown section listing every family the GPU exporter can emit.
 std::string MetricsReferenceMarkdown();
 
 }  // namespace gw::gpu_exporter
