@@ -45,6 +45,7 @@ TempDir::~TempDir() {
 StatusOr<std::unique_ptr<ExporterProcess>> ExporterProcess::Start(const ExporterConfig& config) {
   auto e = std::unique_ptr<ExporterProcess>(new ExporterProcess());
   e->port_ = FreePort();
+  e->headers_ = config.scrape_headers;
   e->origin_ms_ = SystemClock::Get().NowMs() - config.timeline_offset_ms;
   std::vector<std::string> argv = {
       GW_EXPORTER_PATH, "--web.listen-address=127.0.0.1:" + std::to_string(e->port_),
@@ -64,7 +65,7 @@ StatusOr<std::unique_ptr<ExporterProcess>> ExporterProcess::Start(const Exporter
 
 StatusOr<std::string> ExporterProcess::ScrapeText() const {
   GW_ASSIGN_OR_RETURN(http::ClientResponse r,
-                      http::HttpGet(url(), {}, std::chrono::milliseconds(2000)));
+                      http::HttpGet(url(), headers_, std::chrono::milliseconds(2000)));
   if (r.status != 200) return InternalError("scrape answered " + std::to_string(r.status));
   return r.body;
 }

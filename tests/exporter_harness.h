@@ -37,6 +37,7 @@ struct ExporterConfig {
   int64_t timeline_offset_ms = 0;  // start this far into the scenario's timeline
   std::vector<std::string> extra_flags;
   std::string log_path;
+  std::map<std::string, std::string> scrape_headers;  // e.g. Authorization
 };
 
 class ExporterProcess {
@@ -60,6 +61,7 @@ class ExporterProcess {
  private:
   uint16_t port_ = 0;
   int64_t origin_ms_ = 0;
+  std::map<std::string, std::string> headers_;
   std::optional<ChildProcess> child_;
 };
 

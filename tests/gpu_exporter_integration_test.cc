@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <crypt.h>
+
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -408,6 +410,51 @@ TEST_F(GpuExporterIntegrationTest, TerminatesCleanlyOnSigterm) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_TRUE(e->process().Running());
   EXPECT_EQ(e->process().Stop(std::chrono::seconds(5)), 0);
+}
+
+std::string BcryptHash(const std::string& password) {
+  crypt_data data{};
+  const char* hash = crypt_r(password.c_str(), "$2b$05$abcdefghijklmnopqrstuu", &data);
+  return hash != nullptr ? hash : "";
+}
+
+TEST_F(GpuExporterIntegrationTest, BasicAuthFromWebConfigAndReloadOnSighup) {
+  fs::path web = dir_.path() / "web.yml";
+  std::string hash = BcryptHash("s3cret");
+  ASSERT_TRUE(hash.rfind("$2b$", 0) == 0) << "libcrypt lacks bcrypt";
+  std::ofstream(web) << "basic_auth_users:\n  prometheus: " << hash << "\n";
+  ExporterConfig config;
+  config.scenario = ScenarioPath("healthy-4gpu.yaml");
+  config.library = GW_NVML_SIM_PATH;
+  config.extra_flags = {"--web.config.file=" + web.string()};
+  config.log_path = (dir_.path() / "exporter.log").string();
+  config.scrape_headers = {{"Authorization", "Basic cHJvbWV0aGV1czpzM2NyZXQ="}};  // prometheus:s3cret
+  auto e = ExporterProcess::Start(config);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  auto status_without = [&] {
+    auto r = http::HttpGet((*e)->url(), {}, std::chrono::seconds(2));
+    return r.ok() ? r->status : -1;
+  };
+  EXPECT_EQ(status_without(), 401);
+  EXPECT_TRUE((*e)->ScrapeText().ok());
+  // A broken config on SIGHUP is reported and the old one kept.
+  std::ofstream(web, std::ios::trunc) << "basic_auth_users: [unclosed\n";
+  ASSERT_TRUE((*e)->process().Signal(SIGHUP));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(status_without(), 401);
+  EXPECT_TRUE((*e)->ScrapeText().ok());
+  // A valid config without users opens the endpoint.
+  std::ofstream(web, std::ios::trunc) << "http_server_config:\n  headers:\n    X-Frame-Options: deny\n";
+  ASSERT_TRUE((*e)->process().Signal(SIGHUP));
+  bool open = false;
+  for (int i = 0; i < 20 && !open; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    open = status_without() == 200;
+  }
+  EXPECT_TRUE(open);
+  std::ifstream log(config.log_path);
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("reload failed, keeping the previous configuration"), std::string::npos) << text;
 }
 
 TEST(GpuExporterFlagsIntegrationTest, BadFlagsExitTwoWithOneLine) {
