@@ -30,6 +30,7 @@ export GW_CLUSTER_GPU_NET=${GW_CLUSTER_GPU_NET:-127.0.3}
 export GW_CLUSTER_GPU_PORT=${GW_CLUSTER_GPU_PORT:-9400}
 export GW_CLUSTER_SLURM_EXPORTER_ADDR=${GW_CLUSTER_SLURM_EXPORTER_ADDR:-127.0.0.3:9341}
 export GW_CLUSTER_SLURM_REFRESH=${GW_CLUSTER_SLURM_REFRESH:-2s}
+export GW_CLUSTER_SLURM_TIMEOUT=${GW_CLUSTER_SLURM_TIMEOUT:-2s}
 
 state=$(mktemp -d /tmp/gwct.XXXXXX)
 chmod 0755 "$state"
@@ -106,13 +107,16 @@ j_n1b=$(sb -w node1 --gres=gpu:2 -J node1-b --wrap "sleep 300")
 j_a100=$(sb -p debug --gres=gpu:a100:1 -J a100 --wrap "sleep 300")
 j_cpu=$(sb -c 1 -J cpu --wrap "sleep 300")
 j_fail=$(sb -J fail --wrap "exit 3")
+j_done=$(sb -J done --wrap "true")
+j_gpus=$(sb --gpus=1 -J gpus-flag --wrap "sleep 300")
 echo "submitted: gpu:2=$j_any node1 gpu:1=$j_n1a node1 gpu:2=$j_n1b a100=$j_a100 cpu=$j_cpu fail=$j_fail"
-gpu_jobs=("$j_any" "$j_n1a" "$j_n1b" "$j_a100")
+gpu_jobs=("$j_any" "$j_n1a" "$j_n1b" "$j_a100" "$j_gpus")
 for j in "${gpu_jobs[@]}" "$j_cpu"; do
   check "job $j is RUNNING" wait_state "$j" RUNNING 90
 done
 check "job $j_fail (exit 3) is FAILED" wait_state "$j_fail" FAILED 60
 check "job $j_fail has ExitCode=3:0" grep -q "ExitCode=3:0" <<<"$(scontrol show job "$j_fail")"
+check "job $j_done (true) is COMPLETED" wait_state "$j_done" COMPLETED 60
 
 # Ground truth: scontrol -d show job JOB -> "Nodes=node1 CPU_IDs=0 Mem=1000 GRES=gpu:h100:2(IDX:1-2)"
 expand() { # "0-1,3" -> "0 1 3"
@@ -177,6 +181,16 @@ slurm_metric() { # NAME [LABEL VALUE] -> the value of the first matching series
     }'
 }
 metric_is() { [[ "$(slurm_metric "$1" "${3:-}" "${4:-}")" == "$2" ]]; }  # NAME WANT [LABEL VALUE]
+metric_ge() { awk -v a="$(slurm_metric "$1" "${3:-}" "${4:-}")" -v b="$2" 'BEGIN {exit !(a != "" && a + 0 >= b + 0)}'; }
+# promtool check metrics on a page: parse errors fail; lint findings only for the names kept for
+# compatibility (docs/decisions.md): dcgm-exporter's counters without _total and camelCase
+# modelName label, and the Slurm exporters' gauges named *_total.
+promtool_ok() { # URL
+  local out
+  out=$(curl -sf "$1" | promtool check metrics 2>&1)
+  [[ -z $(grep -v -E "^DCGM_FI_.*(should have \"_total\" suffix|should not include type 'counter')|label names should be written in 'snake_case'|^slurm_(cpus|gpus|nodes|node_cpu|node_mem|partition_cpus|scheduler_backfilled_[a-z_]+)_total non-counter" <<<"$out" | grep -v '^$') ]] ||
+    { echo "$out" | head -5; return 1; }
+}
 if [[ -x $build/src/slurm_exporter/gpuwatchdog-slurm-exporter ]]; then
   running=$(squeue -h -t R | wc -l)
   check "slurm_queue_running matches squeue ($running)" wait_for 20 metric_is slurm_queue_running "$running"
@@ -202,6 +216,9 @@ if [[ -x $build/src/slurm_exporter/gpuwatchdog-slurm-exporter ]]; then
   done
   check "slurm_jobs_finished_total{state=\"FAILED\"} counted the failed job once" \
     metric_is slurm_jobs_finished_total 1 state FAILED
+  check "slurm_jobs_finished_total{state=\"COMPLETED\"} counted the completed job once" \
+    metric_is slurm_jobs_finished_total 1 state COMPLETED
+  check "slurm_job_gpus counts the --gpus=1 job $j_gpus" metric_is slurm_job_gpus 1 job_id "$j_gpus"
   scontrol update nodename=node3 state=drain reason="cluster_test drain"
   check "a drained node shows in slurm_node_drain{node=\"node3\"}" \
     wait_for 20 metric_is slurm_node_drain 1 node node3
@@ -210,7 +227,12 @@ if [[ -x $build/src/slurm_exporter/gpuwatchdog-slurm-exporter ]]; then
   scontrol update nodename=node3 state=resume
   check "the Slurm exporter reports every collector successful" \
     test -z "$(curl -sf "$SLURM_EXPORTER_URL" | grep '^slurm_exporter_collector_success' | grep -v ' 1$')"
+  check "promtool check metrics passes on the Slurm exporter's page" promtool_ok "$SLURM_EXPORTER_URL"
 fi
+for ((k = 1; k <= nodes; k++)); do
+  check "promtool check metrics passes on node$k's GPU exporter page (with hpc_job labels)" \
+    promtool_ok "${gpu_urls[k - 1]}"
+done
 
 # ---- cancel ----------------------------------------------------------------------------------
 scancel "${gpu_jobs[@]}" "$j_cpu"
@@ -221,6 +243,28 @@ for j in "${gpu_jobs[@]}"; do
 done
 left=$(find "$state/jobmap" -type f | wc -l)
 check "no job-map file is left ($left)" test "$left" -eq 0
+
+# ---- failures: a dead slurmd, a stopped slurmctld --------------------------------------------
+if [[ -x $build/src/slurm_exporter/gpuwatchdog-slurm-exporter ]]; then
+  "$cluster" kill-daemon slurmd-node2 --dir "$state" >/dev/null
+  node2_down() { sinfo -h -N -n node2 -o %T | grep -qE '\*|down|not_responding'; }
+  check "sinfo marks node2 not responding after its slurmd was killed (SlurmdTimeout=30)" \
+    wait_for 120 node2_down
+  check "slurm_node_not_responding{node=\"node2\"} is 1 (sinfo: $(sinfo -h -N -n node2 -o %T))" \
+    wait_for 20 metric_is slurm_node_not_responding 1 node node2
+  "$cluster" revive-daemon slurmd-node2 --dir "$state" >/dev/null
+  "$cluster" kill-daemon slurmctld --dir "$state" >/dev/null
+  check "with slurmctld stopped, slurm_exporter_collector_success{collector=\"squeue\"} is 0" \
+    wait_for 40 metric_is slurm_exporter_collector_success 0 collector squeue
+  check "the last good snapshot is still served (slurm_nodes_total $nodes)" metric_is slurm_nodes_total "$nodes"
+  check "and marked stale: slurm_exporter_snapshot_age_seconds{collector=\"sinfo\"} >= 4" \
+    wait_for 40 metric_ge slurm_exporter_snapshot_age_seconds 4 collector sinfo
+  "$cluster" revive-daemon slurmctld --dir "$state" >/dev/null
+  check "after slurmctld is back, every collector succeeds again" \
+    wait_for 30 metric_is slurm_exporter_collector_success 1 collector squeue
+  check "and the snapshot is fresh again (age < 4 s)" \
+    wait_for 20 bash -c "[[ \$(curl -sf $SLURM_EXPORTER_URL | awk '/^slurm_exporter_snapshot_age_seconds{collector=\"sinfo\"}/ {print (\$2 < 4)}') == 1 ]]"
+fi
 
 # ---- stop ------------------------------------------------------------------------------------
 pids=$(cut -d' ' -f1 "$state"/run/*.proc 2>/dev/null | tr '\n' ' ')

@@ -19,6 +19,7 @@ std::optional<T> Refresher::Fetch(const std::string& source, const std::vector<s
   SourceStatus& st = snapshot->sources[source];
   st.duration_s = static_cast<double>(clock_->MonotonicNs() - start_ns) / 1e9;
   st.ok = parsed.ok();
+  if (st.ok) st.data_ms = clock_->NowMs();
   std::string& last = last_error_[source];
   if (!parsed.ok()) {
     st.error = parsed.status().message();
@@ -32,6 +33,17 @@ std::optional<T> Refresher::Fetch(const std::string& source, const std::vector<s
   return std::move(parsed).value();
 }
 
+// Keeps the previous data of a source whose command failed this time (served as stale).
+template <typename T>
+void KeepIfFailed(std::optional<T>& fresh, std::optional<T>& previous, SourceStatus& now,
+                  const SourceStatus* before) {
+  if (now.ok) return;
+  if (previous && before != nullptr) {
+    fresh = std::move(previous);
+    now.data_ms = before->data_ms;
+  }
+}
+
 void Refresher::RefreshOnce() {
   Snapshot s;
   s.nodes = Fetch<std::vector<slurm::Node>>("sinfo", slurm::SinfoArgs(options_.sinfo),
@@ -42,10 +54,18 @@ void Refresher::RefreshOnce() {
       "scontrol", slurm::ScontrolJobsArgs(options_.scontrol), slurm::ParseScontrolJobs, &s);
   s.sdiag = Fetch<slurm::Sdiag>("sdiag", slurm::SdiagArgs(options_.sdiag), slurm::ParseSdiag, &s);
   s.taken_ms = clock_->NowMs();
-  if (s.jobs) {
+  if (s.jobs) {  // fresh only: stale data must not count a job twice or late
     finished_.Observe(*s.jobs);
     counters_.finished_jobs = finished_.counts();
   }
+  auto before = [&](const char* source) -> const SourceStatus* {
+    auto it = snapshot_.sources.find(source);
+    return it == snapshot_.sources.end() ? nullptr : &it->second;
+  };
+  KeepIfFailed(s.nodes, snapshot_.nodes, s.sources["sinfo"], before("sinfo"));
+  KeepIfFailed(s.jobs, snapshot_.jobs, s.sources["squeue"], before("squeue"));
+  KeepIfFailed(s.job_gpus, snapshot_.job_gpus, s.sources["scontrol"], before("scontrol"));
+  KeepIfFailed(s.sdiag, snapshot_.sdiag, s.sources["sdiag"], before("sdiag"));
   ++counters_.refreshes;
   counters_.last_refresh_s = static_cast<double>(clock_->NowMs()) / 1000.0;
   snapshot_ = std::move(s);

@@ -63,7 +63,7 @@ TEST_F(RefresherTest, OneCallPerCommandPerRefresh) {
   EXPECT_EQ(runner_.calls.size(), 4u);
 }
 
-TEST_F(RefresherTest, AFailingCommandDropsOnlyItsMetrics) {
+TEST_F(RefresherTest, AFailingCommandWithNoPastDataDropsOnlyItsMetrics) {
   runner_.answers.erase("squeue");
   runner_.answers.emplace("squeue", CommandResult{1, "", "squeue: error: Unable to contact slurm controller\nmore\n"});
   Refresher r(&runner_, &cache_, &clock_, {});
@@ -91,6 +91,28 @@ TEST_F(RefresherTest, TimeoutsAndGarbageAreFailuresNotCrashes) {
   EXPECT_NE(r.snapshot().sources.at("sinfo").error.find("line 1"), std::string::npos)
       << r.snapshot().sources.at("sinfo").error;
   EXPECT_TRUE(r.snapshot().sources.at("squeue").ok);
+}
+
+TEST_F(RefresherTest, AFailingCommandKeepsItsLastGoodDataMarkedStale) {
+  Refresher r(&runner_, &cache_, &clock_, {});
+  r.RefreshOnce();
+  ASSERT_TRUE(r.snapshot().jobs.has_value());
+  size_t jobs = r.snapshot().jobs->size();
+  runner_.answers.erase("squeue");
+  runner_.answers.emplace("squeue", DeadlineExceededError("squeue did not finish within 10000 ms"));
+  clock_.AdvanceMs(15'000);
+  r.RefreshOnce();
+  clock_.AdvanceMs(15'000);
+  r.RefreshOnce();
+  ASSERT_TRUE(r.snapshot().jobs.has_value()) << "the last good squeue data is still served";
+  EXPECT_EQ(r.snapshot().jobs->size(), jobs);
+  std::string page = Page();
+  EXPECT_NE(page.find("slurm_exporter_collector_success{collector=\"squeue\"} 0"), std::string::npos);
+  EXPECT_NE(page.find("slurm_exporter_snapshot_age_seconds{collector=\"squeue\"} 30"),
+            std::string::npos) << page;
+  EXPECT_NE(page.find("slurm_exporter_snapshot_age_seconds{collector=\"sinfo\"} 0"),
+            std::string::npos);
+  EXPECT_NE(page.find("slurm_queue_running "), std::string::npos);
 }
 
 TEST_F(RefresherTest, RecoversWhenTheCommandWorksAgain) {

@@ -63,8 +63,16 @@ std::vector<metrics::MetricFamily> BuildSlurmFamilies(const Snapshot& s,
   }
   f.Gauge("slurm_exporter_collector_success",
           "1 when the command behind a collector succeeded in the last refresh, else 0 (its "
-          "metrics are then absent).");
+          "metrics then show the last good data, see slurm_exporter_snapshot_age_seconds).");
   for (const auto& [source, st] : s.sources) f.Add({{"collector", source}}, st.ok ? 1 : 0);
+  f.Gauge("slurm_exporter_snapshot_age_seconds",
+          "Age of the data served for each collector at the last refresh: about the refresh "
+          "interval when healthy, growing while its command fails.");
+  for (const auto& [source, st] : s.sources) {
+    if (st.data_ms > 0) {
+      f.Add({{"collector", source}}, static_cast<double>(s.taken_ms - st.data_ms) / 1000.0);
+    }
+  }
   f.Gauge("slurm_exporter_command_duration_seconds", "How long each command took last refresh.");
   for (const auto& [source, st] : s.sources) f.Add({{"command", source}}, st.duration_s);
   f.Counter("slurm_exporter_command_errors_total", "Failed command runs, by command.");

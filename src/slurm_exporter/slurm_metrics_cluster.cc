@@ -109,7 +109,7 @@ void AppendPerNode(const std::vector<slurm::Node>& nodes, Families& f) {
       {"slurm_node_cpu_total", "CPUs of the node.", [](const slurm::Node& n) { return n.cpus_total; }},
       {"slurm_node_mem_alloc", "Allocated memory of the node (MB).", [](const slurm::Node& n) { return n.memory_alloc_mb; }},
       {"slurm_node_mem_total", "Memory of the node (MB).", [](const slurm::Node& n) { return n.memory_mb; }},
-      {"slurm_node_gpus_total", "GPUs of the node.", [](const slurm::Node& n) { return slurm::GpuCount(n.gres); }},
+      {"slurm_node_gpus", "GPUs of the node.", [](const slurm::Node& n) { return slurm::GpuCount(n.gres); }},
       {"slurm_node_gpus_alloc", "GPUs of the node allocated to jobs.", [](const slurm::Node& n) { return slurm::GpuCount(n.gres_used); }},
   };
   for (const Value& v : kValues) {
@@ -136,7 +136,7 @@ void AppendPerPartition(const std::vector<slurm::Node>& nodes, Families& f) {
       {"slurm_partition_cpus_total", "CPUs in the partition.", [](const Totals& t) { return t.cpus_total; }},
       {"slurm_partition_gpus_allocated", "Allocated GPUs in the partition.", [](const Totals& t) { return t.gpus_alloc; }},
       {"slurm_partition_gpus_idle", "Free GPUs on schedulable nodes of the partition.", [](const Totals& t) { return t.gpus_idle; }},
-      {"slurm_partition_gpus_total", "GPUs in the partition.", [](const Totals& t) { return t.gpus_total; }},
+      {"slurm_partition_gpus", "GPUs in the partition.", [](const Totals& t) { return t.gpus_total; }},
   };
   for (const Value& v : kValues) {
     f.Gauge(v.name, v.help);

@@ -1,5 +1,7 @@
 // slurm_queue_*, slurm_partition_jobs_*, slurm_user_*, slurm_account_*, slurm_job_*.
+#include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "slurm_exporter/family_builder.h"
 #include "slurm_exporter/slurm_metrics.h"
@@ -55,8 +57,20 @@ void AppendQueue(const std::vector<slurm::Job>& jobs, Families& f) {
       .Add(static_cast<double>(dependency));
 }
 
-void AppendUsage(const std::string& prefix, const std::string& label,
-                 const std::map<std::string, Usage>& usage, Families& f) {
+using UsageMap = std::unordered_map<std::string, Usage>;
+
+// Keys in order, so the page is the same for the same cluster.
+std::vector<const std::pair<const std::string, Usage>*> Sorted(const UsageMap& usage) {
+  std::vector<const std::pair<const std::string, Usage>*> out;
+  out.reserve(usage.size());
+  for (const auto& entry : usage) out.push_back(&entry);
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  return out;
+}
+
+void AppendUsage(const std::string& prefix, const std::string& label, const UsageMap& usage,
+                 Families& f) {
+  auto sorted = Sorted(usage);
   struct Value {
     const char* suffix;
     const char* help;
@@ -73,15 +87,16 @@ void AppendUsage(const std::string& prefix, const std::string& label,
   };
   for (const Value& v : kValues) {
     f.Gauge(prefix + v.suffix, std::string(v.help) + " per " + label + ".");
-    for (const auto& [key, u] : usage) {
-      if (u.Active()) f.Add({{label, key}}, static_cast<double>(u.*v.member));
+    for (const auto* entry : sorted) {
+      const Usage& u = entry->second;
+      if (u.Active()) f.Add({{label, entry->first}}, static_cast<double>(u.*v.member));
     }
   }
 }
 
 void AppendPerJob(const std::vector<slurm::Job>& jobs, const std::vector<slurm::JobGpus>* gpus,
                   Families& f) {
-  std::map<std::string, const slurm::JobGpus*> by_id;
+  std::unordered_map<std::string_view, const slurm::JobGpus*> by_id;
   if (gpus != nullptr) {
     for (const auto& g : *gpus) by_id[g.job_id] = &g;
   }
@@ -129,7 +144,7 @@ void AppendJobFamilies(const std::vector<slurm::Job>& jobs,
                        std::vector<metrics::MetricFamily>* out) {
   Families f(out);
   AppendQueue(jobs, f);
-  std::map<std::string, Usage> by_partition, by_user, by_account;
+  UsageMap by_partition, by_user, by_account;
   for (const std::string& p : partitions) by_partition[p];
   for (const slurm::Job& j : jobs) {
     // A job pending in several partitions counts in each.
@@ -137,12 +152,13 @@ void AppendJobFamilies(const std::vector<slurm::Job>& jobs,
     by_user[j.user].Add(j);
     if (!j.account.empty()) by_account[j.account].Add(j);
   }
+  auto parts = Sorted(by_partition);
   f.Gauge("slurm_partition_jobs_pending", "Pending jobs per partition.");
-  for (const auto& [p, u] : by_partition) f.Add({{"partition", p}}, static_cast<double>(u.jobs_pending));
+  for (const auto* p : parts) f.Add({{"partition", p->first}}, static_cast<double>(p->second.jobs_pending));
   f.Gauge("slurm_partition_jobs_running", "Running jobs per partition.");
-  for (const auto& [p, u] : by_partition) f.Add({{"partition", p}}, static_cast<double>(u.jobs_running));
+  for (const auto* p : parts) f.Add({{"partition", p->first}}, static_cast<double>(p->second.jobs_running));
   f.Gauge("slurm_partition_gpus_pending", "GPUs requested by pending jobs per partition.");
-  for (const auto& [p, u] : by_partition) f.Add({{"partition", p}}, static_cast<double>(u.gpus_pending));
+  for (const auto* p : parts) f.Add({{"partition", p->first}}, static_cast<double>(p->second.gpus_pending));
   AppendUsage("slurm_user_", "user", by_user, f);
   AppendUsage("slurm_account_", "account", by_account, f);
   AppendPerJob(jobs, job_gpus, f);

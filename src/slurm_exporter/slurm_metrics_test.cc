@@ -118,8 +118,8 @@ TEST(SlurmMetricsTest, NodeBucketPrecedence) {
 
 TEST(SlurmMetricsTest, PartitionsCountSharedNodesAndMultiPartitionJobsInEach) {
   auto p = Render(Cluster());
-  EXPECT_EQ(Value(p, "slurm_partition_gpus_total", "partition", "gpu"), 12);
-  EXPECT_EQ(Value(p, "slurm_partition_gpus_total", "partition", "debug"), 4);
+  EXPECT_EQ(Value(p, "slurm_partition_gpus", "partition", "gpu"), 12);
+  EXPECT_EQ(Value(p, "slurm_partition_gpus", "partition", "debug"), 4);
   EXPECT_EQ(Value(p, "slurm_partition_jobs_pending", "partition", "gpu"), 1);
   EXPECT_EQ(Value(p, "slurm_partition_jobs_pending", "partition", "debug"), 1);
   EXPECT_EQ(Value(p, "slurm_partition_jobs_running", "partition", "debug"), 0);

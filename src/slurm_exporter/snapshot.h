@@ -17,11 +17,13 @@ struct SourceStatus {
   bool ok = false;
   std::string error;  // why not, when !ok
   double duration_s = 0;
+  int64_t data_ms = 0;  // when the data served for this source was read (0: never)
 };
 
 struct Snapshot {
-  // Each is absent when its command failed this refresh: its metrics are then absent too, and
-  // slurm_exporter_collector_success says so. Stale data is never served as current.
+  // When a command fails, the last good data of that source is kept and served, marked stale:
+  // slurm_exporter_collector_success is 0 and slurm_exporter_snapshot_age_seconds grows. A
+  // source that never succeeded is absent, and so are its metrics.
   std::optional<std::vector<slurm::Node>> nodes;      // sinfo
   std::optional<std::vector<slurm::Job>> jobs;        // squeue
   std::optional<std::vector<slurm::JobGpus>> job_gpus;  // scontrol -d show job
