@@ -145,26 +145,16 @@ void AppendValue(double value, std::string* out) {
 }
 
 void AppendEscapedLabelValue(std::string_view value, std::string* out) {
-  // Most values need no escaping: append them whole.
-  if (value.find_first_of("\\\"\n") == std::string_view::npos) {
-    out->append(value);
-    return;
+  // Appends runs of plain characters whole; most values have no character to escape.
+  size_t run = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c != '\\' && c != '"' && c != '\n') continue;
+    out->append(value.data() + run, i - run);
+    out->append(c == '\n' ? "\\n" : c == '"' ? "\\\"" : "\\\\");
+    run = i + 1;
   }
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      default:
-        out->push_back(c);
-    }
-  }
+  out->append(value.data() + run, value.size() - run);
 }
 
 void AppendEscapedHelp(std::string_view help, ExpositionFormat format, std::string* out) {
