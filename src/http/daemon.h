@@ -40,6 +40,16 @@ int RunDaemonMain(std::string_view program, const SignalWaiter& signals,
                   const DaemonFlags& flags,
                   const std::function<StatusOr<std::unique_ptr<Daemon>>()>& start);
 
+// Adapts `T::Start(options)` (returning StatusOr<std::unique_ptr<T>>, T a Daemon) to the
+// `start` argument of RunDaemonMain.
+template <typename T, typename Options>
+std::function<StatusOr<std::unique_ptr<Daemon>>()> Starter(const Options& options) {
+  return [&options]() -> StatusOr<std::unique_ptr<Daemon>> {
+    GW_ASSIGN_OR_RETURN(std::unique_ptr<T> daemon, T::Start(options));
+    return std::unique_ptr<Daemon>(std::move(daemon));
+  };
+}
+
 // Runs until SIGTERM/SIGINT, reloading on SIGHUP (and logging the outcome), then shuts the
 // daemon down. Returns the process exit code (0).
 int RunUntilTerminated(const SignalWaiter& signals, Daemon& daemon, std::string_view config_name);

@@ -11,6 +11,28 @@ constexpr double kMib = 1024.0 * 1024.0;
 // The driver reports "not available" per process with all bits set.
 constexpr unsigned long long kValueNotAvailable = ~0ULL;  // NOLINT(google-runtime-int): NVML ABI
 
+// Reads a process list through `fn`, whose entries have the layout `Info` (24 or 16 bytes).
+// The list can grow between the sizing call and the read: retries a few times with slack.
+template <typename Info, typename Fn>
+nvmlReturn_t ReadProcessList(Fn fn, nvmlDevice_t device, std::vector<GpuProcess>* out) {
+  unsigned count = 0;
+  nvmlReturn_t r = NVML_SUCCESS;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    unsigned capacity = count + 8;
+    count = capacity;
+    std::vector<Info> infos(capacity);
+    r = fn(device, &count, infos.data());
+    if (r == NVML_ERROR_INSUFFICIENT_SIZE) continue;
+    for (unsigned i = 0; r == NVML_SUCCESS && i < count && i < capacity; ++i) {
+      GpuProcess p{infos[i].pid, std::nullopt};
+      if (infos[i].usedGpuMemory != kValueNotAvailable) p.used_memory_bytes = infos[i].usedGpuMemory;
+      out->push_back(p);
+    }
+    return r;
+  }
+  return r;
+}
+
 }  // namespace
 
 void NvmlBackend::ReadUtilization(Gpu& gpu, GpuReading* reading) const {
@@ -209,37 +231,8 @@ void NvmlBackend::ReadProcesses(Gpu& gpu, GpuReading* reading) const {
   auto v16 = fn_.nvmlDeviceGetComputeRunningProcesses;
   if (Skip(gpu, CallSite::kProcesses, v24 != nullptr || v16 != nullptr, reading)) return;
   std::vector<GpuProcess> out;
-  unsigned count = 0;
-  nvmlReturn_t r = NVML_SUCCESS;
-  // The list can grow between the sizing call and the read: retry a few times with slack.
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    unsigned capacity = count + 8;
-    count = capacity;
-    if (v24 != nullptr) {
-      std::vector<nvmlProcessInfo_t> infos(capacity);
-      r = v24(gpu.handle, &count, infos.data());
-      if (r == NVML_SUCCESS) {
-        for (unsigned i = 0; i < count && i < capacity; ++i) {
-          GpuProcess p{infos[i].pid, std::nullopt};
-          if (infos[i].usedGpuMemory != kValueNotAvailable)
-            p.used_memory_bytes = infos[i].usedGpuMemory;
-          out.push_back(p);
-        }
-      }
-    } else {
-      std::vector<nvmlProcessInfo_v1_t> infos(capacity);
-      r = v16(gpu.handle, &count, infos.data());
-      if (r == NVML_SUCCESS) {
-        for (unsigned i = 0; i < count && i < capacity; ++i) {
-          GpuProcess p{infos[i].pid, std::nullopt};
-          if (infos[i].usedGpuMemory != kValueNotAvailable)
-            p.used_memory_bytes = infos[i].usedGpuMemory;
-          out.push_back(p);
-        }
-      }
-    }
-    if (r != NVML_ERROR_INSUFFICIENT_SIZE) break;
-  }
+  nvmlReturn_t r = v24 != nullptr ? ReadProcessList<nvmlProcessInfo_t>(v24, gpu.handle, &out)
+                                  : ReadProcessList<nvmlProcessInfo_v1_t>(v16, gpu.handle, &out);
   if (Check(gpu, CallSite::kProcesses, r, reading)) reading->processes = std::move(out);
 }
 

@@ -94,10 +94,7 @@ int RunExporterMain(int argc, const char* const* argv) {
   return http::RunDaemonMain(
       "gpuwatchdog-slurm-exporter", signals, flags.status(),
       flags.ok() ? flags->exit_message : std::nullopt, options.daemon,
-      [&]() -> StatusOr<std::unique_ptr<http::Daemon>> {
-        GW_ASSIGN_OR_RETURN(std::unique_ptr<Exporter> e, Exporter::Start(options));
-        return std::unique_ptr<http::Daemon>(std::move(e));
-      });
+      http::Starter<Exporter>(options));
 }
 
 }  // namespace gw::slurm_exporter

@@ -1,0 +1,123 @@
+#include "tsdb/xor_reader.h"
+
+#include <bit>
+#include <limits>
+#include <string>
+
+#include "tsdb/xor_format.h"
+
+namespace gw::tsdb {
+
+XorIterator::XorIterator(std::span<const uint8_t> chunk) : reader_(chunk) {
+  uint64_t n;
+  if (!reader_.ReadBits(16, &n)) {
+    Fail("header");
+    return;
+  }
+  num_samples_ = static_cast<int>(n);
+}
+
+double XorIterator::value() const { return std::bit_cast<double>(v_bits_); }
+
+bool XorIterator::Fail(const char* what) {
+  if (status_.ok()) {
+    status_ = CorruptionError("XOR chunk: sample " + std::to_string(num_read_) + " of " +
+                              std::to_string(num_samples_) + ": bad or truncated " + what);
+  }
+  num_read_ = num_samples_;  // stop for good
+  return false;
+}
+
+bool XorIterator::Next() {
+  if (!status_.ok() || num_read_ >= num_samples_) return false;
+  bool ok;
+  if (num_read_ == 0) {
+    ok = ReadFirst();
+  } else if (num_read_ == 1) {
+    ok = ReadSecond();
+  } else {
+    int64_t dod;
+    ok = ReadDod(&dod) && AdvanceTime(t_delta_ + static_cast<uint64_t>(dod)) && ReadValue();
+  }
+  if (!ok) return false;
+  ++num_read_;
+  return true;
+}
+
+bool XorIterator::Seek(int64_t t_ms) {
+  if (!status_.ok()) return false;
+  if (num_read_ > 0 && t_ms_ >= t_ms) return true;
+  while (Next()) {
+    if (t_ms_ >= t_ms) return true;
+  }
+  return false;
+}
+
+bool XorIterator::ReadFirst() {
+  int64_t t;
+  if (!reader_.ReadVarint(&t)) return Fail("first timestamp");
+  if (!reader_.ReadBits(64, &v_bits_)) return Fail("first value");
+  t_ms_ = t;
+  return true;
+}
+
+bool XorIterator::ReadSecond() {
+  uint64_t delta;
+  if (!reader_.ReadUvarint(&delta)) return Fail("timestamp delta");
+  return AdvanceTime(delta) && ReadValue();
+}
+
+// Timestamps must strictly increase without overflowing int64. The check is done in unsigned
+// arithmetic: new = t + delta is in range and later than t iff 0 < delta <= INT64_MAX - t.
+bool XorIterator::AdvanceTime(uint64_t delta) {
+  const uint64_t room =
+      static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) - static_cast<uint64_t>(t_ms_);
+  if (delta == 0 || delta > room) return Fail("timestamp (not increasing)");
+  t_delta_ = delta;
+  t_ms_ = static_cast<int64_t>(static_cast<uint64_t>(t_ms_) + delta);
+  return true;
+}
+
+bool XorIterator::ReadDod(int64_t* dod) {
+  int ones = 0;
+  for (; ones < 4; ++ones) {
+    bool bit;
+    if (!reader_.ReadBit(&bit)) return Fail("timestamp");
+    if (!bit) break;
+  }
+  if (ones == 0) {
+    *dod = 0;
+    return true;
+  }
+  const int nbits = ones == 4 ? kDodFallback.value_bits : kDodBuckets[ones - 1].value_bits;
+  uint64_t bits;
+  if (!reader_.ReadBits(nbits, &bits)) return Fail("timestamp");
+  // Two's complement in nbits; Prometheus treats exactly 2^(nbits-1) as positive.
+  if (nbits < 64 && bits > (uint64_t{1} << (nbits - 1))) bits -= uint64_t{1} << nbits;
+  *dod = static_cast<int64_t>(bits);
+  return true;
+}
+
+bool XorIterator::ReadValue() {
+  bool bit;
+  if (!reader_.ReadBit(&bit)) return Fail("value");
+  if (!bit) return true;  // unchanged
+  if (!reader_.ReadBit(&bit)) return Fail("value");
+  if (bit) {
+    uint64_t leading, sigbits;
+    if (!reader_.ReadBits(5, &leading) || !reader_.ReadBits(6, &sigbits)) return Fail("value");
+    if (sigbits == 0) sigbits = 64;
+    if (leading + sigbits > 64) return Fail("value window");
+    leading_ = static_cast<uint8_t>(leading);
+    trailing_ = static_cast<uint8_t>(64 - leading - sigbits);
+  }
+  // With no window yet (a corrupt chunk reusing one), leading = trailing = 0: all 64 bits, as
+  // Prometheus reads it.
+  const int sigbits = 64 - leading_ - trailing_;
+  uint64_t bits;
+  if (!reader_.ReadBits(sigbits, &bits)) return Fail("value");
+  v_bits_ ^= bits << trailing_;  // trailing_ <= 63: sigbits >= 1
+  return true;
+}
+
+}  // namespace gw::tsdb
