@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/status_matchers.h"
 #include "tsdb/file_env_fault.h"
 #include "tsdb/wal_reader.h"
 #include "tsdb/wal_segments.h"
@@ -17,20 +18,7 @@
 
 namespace gw::tsdb::wal_testing {
 
-inline Status GetStatus(const Status& s) { return s; }
-template <typename T>
-Status GetStatus(const StatusOr<T>& s) {
-  return s.status();
-}
-
-// EXPECT_THAT(status_or_statusor, StatusIs(StatusCode::kCorruption, HasSubstr("bad CRC")))
-MATCHER_P2(StatusIs, code, message_matcher,
-           "status " + std::string(StatusCodeName(code)) + " with a matching message") {
-  const Status s = GetStatus(arg);
-  *result_listener << "which is " << s.ToString();
-  return s.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher, s.message(), result_listener);
-}
+using ::gw::testing::StatusIs;
 
 // Record `i` of `size` bytes; no two records and no two positions in one look alike, and the
 // bytes never form a valid fragment header by accident.
