@@ -14,7 +14,10 @@ StatusOr<std::unique_ptr<NvmlLibrary>> NvmlLibrary::Load(const std::string& path
   }
   std::string reasons;
   for (const std::string& candidate : candidates) {
-    lib->handle_ = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
+    // RTLD_NODELETE: the driver library stays mapped after dlclose. Unloading a library that
+    // may have started threads of its own, or that keeps process-wide state behind a static
+    // pointer (as NVML and our simulator do), is asking for a crash or a leak at a reload.
+    lib->handle_ = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (lib->handle_ != nullptr) {
       lib->path_ = candidate;
       break;
