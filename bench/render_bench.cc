@@ -11,33 +11,7 @@
 namespace gw::gpu_exporter {
 namespace {
 
-ExporterState EightGpus() {
-  ExporterState s;
-  s.hostname = "gpu-node-001";
-  s.driver_version = "550.54.15";
-  s.nvml_up = true;
-  for (unsigned i = 0; i < 8; ++i) {
-    GpuState g;
-    g.index = i;
-    g.info = nvml::GpuStatic{i,
-                             i,
-                             "GPU-1a2b3c4d-0000-1111-2222-33334444555" + std::to_string(i),
-                             "NVIDIA H100 80GB HBM3",
-                             "00000000:1" + std::to_string(i) + ":00.0",
-                             1980,
-                             2619,
-                             87,
-                             92};
-    nvml::GpuReading r;
-    for (size_t f = 0; f < nvml::kGpuFieldCount; ++f) r.values[f] = 1234.5 + static_cast<double>(f);
-    r.Set(nvml::GpuField::kThrottleReasons, 4);
-    r.processes = std::vector<nvml::GpuProcess>{{1000 + i, 1ULL << 30}};
-    g.reading = r;
-    s.gpus.push_back(g);
-  }
-  s.jobs["0"] = {"12345"};
-  return s;
-}
+ExporterState EightGpus() { return ExampleState(8); }
 
 void BM_BuildAndWrite(benchmark::State& state) {
   ExporterState s = EightGpus();

@@ -34,12 +34,8 @@ class ExporterImpl final : public Exporter {
   Status StartAll(const ExporterOptions& o) {
     // The first page is ready before the port opens, so no scrape sees an empty page.
     collector_.CollectOnce();
-    http::ServerOptions so;
-    so.listen_address = o.daemon.listen_address;
-    so.web_config_file = o.daemon.web_config_file;
-    so.max_connections = static_cast<size_t>(o.daemon.max_connections);
-    GW_ASSIGN_OR_RETURN(
-        server_, http::Server::Start(so, [this](const http::Request& r) { return Handle(r); }));
+    GW_ASSIGN_OR_RETURN(server_,
+                        http::StartExporterServer(o.daemon, cache_, "GPU Watchdog GPU exporter"));
     collector_.Start();
     xid_watcher_.Start();
     return Status::Ok();
@@ -55,10 +51,6 @@ class ExporterImpl final : public Exporter {
   }
 
  private:
-  http::Response Handle(const http::Request& req) {
-    return http::ServeExporter(req, cache_, "GPU Watchdog GPU exporter");
-  }
-
   nvml::NvmlBackend collector_backend_;
   nvml::NvmlBackend xid_backend_;
   XidCounts xids_;
@@ -86,13 +78,12 @@ StatusOr<std::unique_ptr<Exporter>> Exporter::Start(const ExporterOptions& optio
 int RunExporterMain(int argc, const char* const* argv) {
   SignalWaiter signals;  // first, so every thread inherits the blocked signals
   const char* node_name = std::getenv("NODE_NAME");  // NOLINT(concurrency-mt-unsafe): one thread
-  auto flags = ParseExporterFlags(argc, argv, node_name != nullptr ? node_name : "",
-                                  SystemHostname());
+  auto flags =
+      ParseExporterFlags(argc, argv, node_name != nullptr ? node_name : "", SystemHostname());
   ExporterOptions options = flags.ok() ? flags->options : ExporterOptions{};
-  return http::RunDaemonMain(
-      "gpuwatchdog-gpu-exporter", signals, flags.status(),
-      flags.ok() ? flags->exit_message : std::nullopt, options.daemon,
-      http::Starter<Exporter>(options));
+  return http::RunDaemonMain("gpuwatchdog-gpu-exporter", signals, flags.status(),
+                             flags.ok() ? flags->exit_message : std::nullopt, options.daemon,
+                             http::Starter<Exporter>(options));
 }
 
 }  // namespace gw::gpu_exporter

@@ -267,4 +267,36 @@ std::vector<MetricFamily> BuildFamilies(const ExporterState& state) {
   return out;
 }
 
+ExporterState ExampleState(unsigned gpus) {
+  ExporterState s;
+  s.hostname = "gpu-node-001";
+  s.driver_version = "550.54.15";
+  s.nvml_up = true;
+  for (unsigned i = 0; i < gpus; ++i) {
+    GpuState g;
+    g.index = i;
+    g.info = nvml::GpuStatic{i,
+                             i,
+                             "GPU-1a2b3c4d-0000-1111-2222-33334444555" + std::to_string(i),
+                             "NVIDIA H100 80GB HBM3",
+                             "00000000:1" + std::to_string(i) + ":00.0",
+                             1980,
+                             2619,
+                             87,
+                             92};
+    nvml::GpuReading r;
+    for (size_t f = 0; f < nvml::kGpuFieldCount; ++f) r.values[f] = 1234.5 + static_cast<double>(f);
+    r.Set(GpuField::kThrottleReasons, 4);
+    r.processes = std::vector<nvml::GpuProcess>{{1000 + i, uint64_t{1} << 30}};
+    r.unsupported = {"nvmlDeviceGetEncoderUtilization"};
+    g.reading = r;
+    s.gpus.push_back(g);
+  }
+  s.xids = {{0, "GPU-1a2b3c4d-0000-1111-2222-333344445550", 79, 1, 1'700'000'000'000}};
+  s.jobs["0"] = {"12345"};
+  s.job_mapping_up = true;
+  s.nvml_errors[{"nvmlDeviceGetPowerUsage", "NVML_ERROR_UNKNOWN"}] = 1;
+  return s;
+}
+
 }  // namespace gw::gpu_exporter

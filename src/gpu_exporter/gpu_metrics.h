@@ -55,6 +55,11 @@ const std::vector<ThrottleReason>& ThrottleReasons();
 
 std::vector<metrics::MetricFamily> BuildFamilies(const ExporterState& state);
 
+// A state in which every family has samples: `gpus` H100s with every value set, a process on
+// each, an unsupported call, an Xid on GPU 0, job 12345 on GPU 0, one NVML error. For the metric
+// reference and the benchmarks.
+ExporterState ExampleState(unsigned gpus);
+
 }  // namespace gw::gpu_exporter
 
 #endif  // GW_GPU_EXPORTER_GPU_METRICS_H_

@@ -34,9 +34,20 @@ Response ServeExporter(const Request& request, metrics::ExpositionCache& cache,
   return Response::Text(404, "not found: try /metrics\n");
 }
 
-int RunDaemonMain(std::string_view program, const SignalWaiter& signals,
-                  const Status& flags_status, const std::optional<std::string>& exit_message,
-                  const DaemonFlags& flags,
+StatusOr<std::unique_ptr<Server>> StartExporterServer(const DaemonFlags& flags,
+                                                      metrics::ExpositionCache& cache,
+                                                      std::string title) {
+  ServerOptions options;
+  options.listen_address = flags.listen_address;
+  options.web_config_file = flags.web_config_file;
+  options.max_connections = static_cast<size_t>(flags.max_connections);
+  return Server::Start(options, [&cache, title = std::move(title)](const Request& request) {
+    return ServeExporter(request, cache, title);
+  });
+}
+
+int RunDaemonMain(std::string_view program, const SignalWaiter& signals, const Status& flags_status,
+                  const std::optional<std::string>& exit_message, const DaemonFlags& flags,
                   const std::function<StatusOr<std::unique_ptr<Daemon>>()>& start) {
   std::string name(program);
   if (!flags_status.ok()) {

@@ -11,6 +11,7 @@
 #include "common/signals.h"
 #include "common/status.h"
 #include "http/http_types.h"
+#include "http/server.h"
 #include "metrics/exposition_cache.h"
 
 namespace gw::http {
@@ -35,10 +36,15 @@ Response ServeExporter(const Request& request, metrics::ExpositionCache& cache,
 // The body of a daemon's main() after its flags are parsed: prints a flag error (exit 2) or the
 // --help/--version text (exit 0), sets up logging, calls `start`, and runs until terminated.
 // A start failure exits 2 for kInvalidArgument (bad config) and 1 otherwise.
-int RunDaemonMain(std::string_view program, const SignalWaiter& signals,
-                  const Status& flags_status, const std::optional<std::string>& exit_message,
-                  const DaemonFlags& flags,
+int RunDaemonMain(std::string_view program, const SignalWaiter& signals, const Status& flags_status,
+                  const std::optional<std::string>& exit_message, const DaemonFlags& flags,
                   const std::function<StatusOr<std::unique_ptr<Daemon>>()>& start);
+
+// Starts the HTTP server of an exporter: the daemon flags' address, web config and connection
+// cap, serving ServeExporter(request, cache, title). `cache` must outlive the server.
+StatusOr<std::unique_ptr<Server>> StartExporterServer(const DaemonFlags& flags,
+                                                      metrics::ExpositionCache& cache,
+                                                      std::string title);
 
 // Adapts `T::Start(options)` (returning StatusOr<std::unique_ptr<T>>, T a Daemon) to the
 // `start` argument of RunDaemonMain.

@@ -21,13 +21,8 @@ class ExporterImpl final : public Exporter {
 
   Status StartAll(const ExporterOptions& o) {
     refresher_.RefreshOnce();  // the first page is ready before the port opens
-    http::ServerOptions so;
-    so.listen_address = o.daemon.listen_address;
-    so.web_config_file = o.daemon.web_config_file;
-    so.max_connections = static_cast<size_t>(o.daemon.max_connections);
-    GW_ASSIGN_OR_RETURN(server_, http::Server::Start(so, [this](const http::Request& r) {
-                          return http::ServeExporter(r, cache_, "GPU Watchdog Slurm exporter");
-                        }));
+    GW_ASSIGN_OR_RETURN(server_,
+                        http::StartExporterServer(o.daemon, cache_, "GPU Watchdog Slurm exporter"));
     refresher_.Start();
     return Status::Ok();
   }
@@ -52,9 +47,10 @@ StatusOr<FlagsResult> ParseExporterFlags(int argc, const char* const* argv) {
   ExporterOptions& o = result.options;
   std::string interval = "15s";
   std::string timeout = "10s";
-  CLI::App app("gpuwatchdog-slurm-exporter: Slurm scheduler metrics for Prometheus (nodes, "
-               "CPUs, GPUs, queue, jobs), refreshed in the background",
-               "gpuwatchdog-slurm-exporter");
+  CLI::App app(
+      "gpuwatchdog-slurm-exporter: Slurm scheduler metrics for Prometheus (nodes, "
+      "CPUs, GPUs, queue, jobs), refreshed in the background",
+      "gpuwatchdog-slurm-exporter");
   AddDaemonFlags(app, ":9341", std::string("gpuwatchdog-slurm-exporter ") + GW_VERSION, &o.daemon);
   app.add_option("--slurm.refresh-interval", interval,
                  "How often to run the Slurm commands (scrapes never do)")
@@ -63,8 +59,7 @@ StatusOr<FlagsResult> ParseExporterFlags(int argc, const char* const* argv) {
       ->capture_default_str();
   app.add_option("--slurm.sinfo", o.refresh.sinfo, "sinfo command")->capture_default_str();
   app.add_option("--slurm.squeue", o.refresh.squeue, "squeue command")->capture_default_str();
-  app.add_option("--slurm.scontrol", o.refresh.scontrol, "scontrol command")
-      ->capture_default_str();
+  app.add_option("--slurm.scontrol", o.refresh.scontrol, "scontrol command")->capture_default_str();
   app.add_option("--slurm.sdiag", o.refresh.sdiag, "sdiag command")->capture_default_str();
   GW_ASSIGN_OR_RETURN(result.exit_message, ParseCli(app, argc, argv, o.daemon));
   if (result.exit_message) return result;
@@ -91,10 +86,9 @@ int RunExporterMain(int argc, const char* const* argv) {
   SignalWaiter signals;  // first, so every thread inherits the blocked signals
   auto flags = ParseExporterFlags(argc, argv);
   ExporterOptions options = flags.ok() ? flags->options : ExporterOptions{};
-  return http::RunDaemonMain(
-      "gpuwatchdog-slurm-exporter", signals, flags.status(),
-      flags.ok() ? flags->exit_message : std::nullopt, options.daemon,
-      http::Starter<Exporter>(options));
+  return http::RunDaemonMain("gpuwatchdog-slurm-exporter", signals, flags.status(),
+                             flags.ok() ? flags->exit_message : std::nullopt, options.daemon,
+                             http::Starter<Exporter>(options));
 }
 
 }  // namespace gw::slurm_exporter
