@@ -1,5 +1,7 @@
 #include "metrics/markdown_table.h"
 
+#include "metrics/text_parser.h"
+
 namespace gw::metrics {
 namespace {
 
@@ -19,8 +21,14 @@ std::string MarkdownTable(const std::vector<MetricFamily>& families,
   std::string out = "| metric | type | labels | meaning |\n|---|---|---|---|\n";
   for (const MetricFamily& f : families) {
     std::string labels;
+    Labels first;
     if (!f.samples.empty()) {
-      for (const Label& l : f.samples.front().labels) {
+      first = f.samples.front().labels;
+    } else if (auto parsed = ParseText(f.text_samples); parsed.ok() && !parsed->samples.empty()) {
+      first = parsed->samples.front().labels;
+    }
+    {
+      for (const Label& l : first) {
         if (common_labels.count(l.name) != 0) continue;
         labels += (labels.empty() ? "`" : ", `") + l.name + "`";
       }

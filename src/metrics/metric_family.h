@@ -29,6 +29,12 @@ struct MetricFamily {
   std::string help;
   MetricType type = MetricType::kGauge;
   std::vector<Sample> samples;
+  // Sample lines already written in the text format, after `samples`: families with tens of
+  // thousands of series (per job, per node) are built this way, without a label vector per
+  // sample. Only plain "name{labels} value" lines, valid in both text formats.
+  std::string text_samples;
+
+  bool empty() const { return samples.empty() && text_samples.empty(); }
 };
 
 // [a-zA-Z_:][a-zA-Z0-9_:]*

@@ -84,6 +84,7 @@ void AppendFamily(const MetricFamily& family, ExpositionFormat format, std::stri
   out->append(type);
   out->push_back('\n');
   for (const Sample& sample : family.samples) AppendSample(family.name, sample, out);
+  out->append(family.text_samples);
 }
 
 }  // namespace
@@ -116,17 +117,39 @@ void WriteText(const std::vector<MetricFamily>& families, ExpositionFormat forma
   size_t estimate = 0;
   for (const MetricFamily& family : families) {
     estimate += 2 * family.name.size() + family.help.size() + 32;
-    estimate += family.samples.size() * (family.name.size() + 24);
+    estimate += family.samples.size() * (family.name.size() + 24) + family.text_samples.size();
     for (const Sample& sample : family.samples) {
       for (const Label& label : sample.labels) estimate += label.name.size() + label.value.size() + 4;
     }
   }
   out->reserve(out->size() + estimate);
   for (const MetricFamily& family : families) {
-    if (family.samples.empty()) continue;
+    if (family.empty()) continue;
     AppendFamily(family, format, out);
   }
   if (format == ExpositionFormat::kOpenMetrics) out->append("# EOF\n");
+}
+
+void AppendSampleLine(std::string_view name,
+                      std::initializer_list<std::pair<std::string_view, std::string_view>> labels,
+                      double value, std::string* out) {
+  out->append(name);
+  if (labels.size() != 0) {
+    char sep = '{';
+    for (const auto& [label, label_value] : labels) {
+      assert(IsValidLabelName(label));
+      out->push_back(sep);
+      sep = ',';
+      out->append(label);
+      out->append("=\"");
+      AppendEscapedLabelValue(label_value, out);
+      out->push_back('"');
+    }
+    out->push_back('}');
+  }
+  out->push_back(' ');
+  AppendValue(value, out);
+  out->push_back('\n');
 }
 
 void AppendValue(double value, std::string* out) {

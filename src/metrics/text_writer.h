@@ -3,7 +3,9 @@
 #define GW_METRICS_TEXT_WRITER_H_
 
 #include <string>
+#include <initializer_list>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "metrics/metric_family.h"
@@ -27,6 +29,12 @@ std::string_view ContentType(ExpositionFormat format);
 // its series keep the same name in both formats; see docs/decisions.md.
 void WriteText(const std::vector<MetricFamily>& families, ExpositionFormat format,
                std::string* out);
+
+// Appends one sample line "name{a="x",b="y"} value\n" with escaped label values.
+// REQUIRES: valid metric and label names.
+void AppendSampleLine(std::string_view name,
+                      std::initializer_list<std::pair<std::string_view, std::string_view>> labels,
+                      double value, std::string* out);
 
 // Shortest text that parses back to the same double; "NaN", "+Inf", "-Inf".
 void AppendValue(double value, std::string* out);

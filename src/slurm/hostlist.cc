@@ -130,6 +130,11 @@ StatusOr<std::vector<std::string>> ExpandHostList(std::string_view list) {
   std::vector<std::string> hosts;
   std::string_view trimmed = internal::Trim(list);
   if (trimmed.empty()) return hosts;
+  // One plain host, the usual case in per-node job details.
+  if (trimmed.find_first_of("[],") == std::string_view::npos) {
+    hosts.emplace_back(trimmed);
+    return hosts;
+  }
   for (std::string_view item : SplitTopLevel(trimmed)) {
     item = internal::Trim(item);
     if (item.empty()) return Error(list, "empty host name between commas");

@@ -32,6 +32,16 @@ StatusOr<int64_t> ParseTime(std::string_view text, int line_number, std::string_
 }
 
 StatusOr<int64_t> GpusOf(std::string_view tres, int line_number, std::string_view field) {
+  // The forms nearly every job has ("N/A", "gres:gpu:2", "gres/gpu:2") without building a
+  // GresEntry list; everything else goes through the full parser.
+  if (tres.empty() || tres == "N/A") return int64_t{0};
+  for (std::string_view prefix : {"gres:gpu:", "gres/gpu:"}) {
+    int64_t count = 0;
+    if (tres.starts_with(prefix) &&
+        internal::ParseNonNegative(tres.substr(prefix.size()), &count)) {
+      return count;
+    }
+  }
   auto gres = ParseGres(tres);
   if (!gres.ok()) return gres.status().WithContext(LinePrefix(line_number) + std::string(field));
   return GpuCount(*gres);
@@ -54,7 +64,11 @@ StatusOr<Job> ParseJob(const std::vector<std::string_view>& f, int line_number) 
   if (job.id.empty() || job.state.empty()) {
     return InvalidArgumentError(LinePrefix(line_number) + "JobArrayID and State must not be empty");
   }
-  for (std::string_view partition : internal::Split(Trim(f[2]), ',')) {
+  std::string_view partitions = Trim(f[2]);
+  while (!partitions.empty()) {  // "gpu" or "gpu,debug" (a job pending in both)
+    size_t comma = partitions.find(',');
+    std::string_view partition = partitions.substr(0, comma);
+    partitions.remove_prefix(comma == std::string_view::npos ? partitions.size() : comma + 1);
     if (partition.ends_with('*')) partition.remove_suffix(1);
     if (!partition.empty()) job.partitions.emplace_back(partition);
   }

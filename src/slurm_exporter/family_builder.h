@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "metrics/metric_family.h"
+#include "metrics/text_writer.h"
 
 namespace gw::slurm_exporter {
 
@@ -26,6 +27,13 @@ class Families {
     return *this;
   }
   Families& Add(double value) { return Add({}, value); }
+  // The same, written straight to text: for families with one series per node or job.
+  Families& AddLine(std::initializer_list<std::pair<std::string_view, std::string_view>> labels,
+                    double value) {
+    metrics::MetricFamily& f = out_->back();
+    metrics::AppendSampleLine(f.name, labels, value, &f.text_samples);
+    return *this;
+  }
 
  private:
   Families& Start(std::string name, std::string help, metrics::MetricType type) {

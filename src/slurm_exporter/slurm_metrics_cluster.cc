@@ -72,10 +72,9 @@ std::string Join(const std::vector<std::string>& parts) {
 }
 
 void AppendPerNode(const std::vector<slurm::Node>& nodes, Families& f) {
-  using L = metrics::Labels;
   f.Gauge("slurm_node_info", "One series per node: its state as Slurm prints it and partitions.");
   for (const auto& n : nodes) {
-    f.Add(L{{"node", n.name}, {"state", n.state_text}, {"partitions", Join(n.partitions)}}, 1);
+    f.AddLine({{"node", n.name}, {"state", n.state_text}, {"partitions", Join(n.partitions)}}, 1);
   }
   struct Flag {
     const char* name;
@@ -92,10 +91,10 @@ void AppendPerNode(const std::vector<slurm::Node>& nodes, Families& f) {
   };
   for (const Flag& flag : kFlags) {
     f.Gauge(flag.name, flag.help);
-    for (const auto& n : nodes) f.Add(L{{"node", n.name}}, n.*flag.member ? 1 : 0);
+    for (const auto& n : nodes) f.AddLine({{"node", n.name}}, n.*flag.member ? 1 : 0);
   }
   f.Gauge("slurm_node_down", "1 when the node's base state is down.");
-  for (const auto& n : nodes) f.Add(L{{"node", n.name}}, n.state == "down" ? 1 : 0);
+  for (const auto& n : nodes) f.AddLine({{"node", n.name}}, n.state == "down" ? 1 : 0);
 
   struct Value {
     const char* name;
@@ -114,7 +113,7 @@ void AppendPerNode(const std::vector<slurm::Node>& nodes, Families& f) {
   };
   for (const Value& v : kValues) {
     f.Gauge(v.name, v.help);
-    for (const auto& n : nodes) f.Add(L{{"node", n.name}}, static_cast<double>(v.get(n)));
+    for (const auto& n : nodes) f.AddLine({{"node", n.name}}, static_cast<double>(v.get(n)));
   }
 }
 

@@ -101,24 +101,28 @@ void AppendPerJob(const std::vector<slurm::Job>& jobs, const std::vector<slurm::
     for (const auto& g : *gpus) by_id[g.job_id] = &g;
   }
   auto running = [](const slurm::Job& j) { return j.state == "RUNNING"; };
-  auto partition = [](const slurm::Job& j) { return j.partitions.empty() ? "" : j.partitions[0]; };
+  auto partition = [](const slurm::Job& j) -> std::string_view {
+    return j.partitions.empty() ? std::string_view() : std::string_view(j.partitions[0]);
+  };
   f.Gauge("slurm_job_info", "One series per running job: who runs it, where.");
   for (const auto& j : jobs) {
     if (!running(j)) continue;
-    f.Add({{"job_id", j.id}, {"user", j.user}, {"account", j.account},
-           {"partition", partition(j)}, {"nodes", j.node_list}}, 1);
+    f.AddLine({{"job_id", j.id}, {"user", j.user}, {"account", j.account},
+               {"partition", partition(j)}, {"nodes", j.node_list}}, 1);
   }
   f.Gauge("slurm_job_cpus", "CPUs of a running job.");
   for (const auto& j : jobs) {
-    if (running(j)) f.Add({{"job_id", j.id}}, static_cast<double>(j.cpus));
+    if (running(j)) f.AddLine({{"job_id", j.id}}, static_cast<double>(j.cpus));
   }
   f.Gauge("slurm_job_gpus", "GPUs of a running job.");
   for (const auto& j : jobs) {
-    if (running(j)) f.Add({{"job_id", j.id}}, static_cast<double>(j.gpus));
+    if (running(j)) f.AddLine({{"job_id", j.id}}, static_cast<double>(j.gpus));
   }
   f.Gauge("slurm_job_start_time_seconds", "When a running job started (Unix seconds).");
   for (const auto& j : jobs) {
-    if (running(j) && j.start_time > 0) f.Add({{"job_id", j.id}}, static_cast<double>(j.start_time));
+    if (running(j) && j.start_time > 0) {
+      f.AddLine({{"job_id", j.id}}, static_cast<double>(j.start_time));
+    }
   }
   // The join key with the GPU exporters: node = their Hostname label, gpu = their gpu label.
   f.Gauge("slurm_job_gpu",
@@ -129,8 +133,8 @@ void AppendPerJob(const std::vector<slurm::Job>& jobs, const std::vector<slurm::
     if (!running(j) || it == by_id.end()) continue;
     for (const auto& [node, indices] : it->second->indices_by_node) {
       for (int index : indices) {
-        f.Add({{"job_id", j.id}, {"user", j.user}, {"node", node}, {"gpu", std::to_string(index)}},
-              1);
+        f.AddLine({{"job_id", j.id}, {"user", j.user}, {"node", node},
+                   {"gpu", std::to_string(index)}}, 1);
       }
     }
   }
