@@ -88,6 +88,14 @@ else
   echo "NOTE: no Slurm exporter binary in $build; not started, not checked"
 fi
 
+# ---- the idle cluster, as the Slurm exporter sees it ----------------------------------------
+if [[ -x $build/src/slurm_exporter/gpuwatchdog-slurm-exporter ]]; then
+  idle_metric() { curl -sf "$SLURM_EXPORTER_URL" | awk '$1 == "slurm_nodes_idle" {print $2}'; }
+  check "idle cluster: slurm_nodes_idle matches sinfo ($idle)" wait_for 20 test "$(idle_metric)" == "$idle"
+  check "idle cluster: slurm_gpus_alloc is 0" test "$(curl -sf "$SLURM_EXPORTER_URL" | awk '$1 == "slurm_gpus_alloc" {print $2}')" == 0
+  check "idle cluster: slurm_queue_running is 0" test "$(curl -sf "$SLURM_EXPORTER_URL" | awk '$1 == "slurm_queue_running" {print $2}')" == 0
+fi
+
 # ---- jobs ------------------------------------------------------------------------------------
 cd "$state/jobs" || exit 1
 sb() { sbatch --parsable -o /dev/null -e /dev/null "$@"; }
@@ -252,6 +260,11 @@ if [[ -x $build/src/slurm_exporter/gpuwatchdog-slurm-exporter ]]; then
     wait_for 120 node2_down
   check "slurm_node_not_responding{node=\"node2\"} is 1 (sinfo: $(sinfo -h -N -n node2 -o %T))" \
     wait_for 20 metric_is slurm_node_not_responding 1 node node2
+  node2_is_down() { sinfo -h -N -n node2 -o %T | grep -q '^down'; }
+  check "then sinfo marks node2 down" wait_for 120 node2_is_down
+  check "slurm_node_down{node=\"node2\"} is 1 and node2 counts in slurm_nodes_down" \
+    wait_for 20 bash -c "curl -sf $SLURM_EXPORTER_URL | grep -q '^slurm_node_down{node=\"node2\"} 1' &&
+      curl -sf $SLURM_EXPORTER_URL | awk '\$1 == \"slurm_nodes_down\" {exit !(\$2 >= 1)}'"
   "$cluster" revive-daemon slurmd-node2 --dir "$state" >/dev/null
   "$cluster" kill-daemon slurmctld --dir "$state" >/dev/null
   check "with slurmctld stopped, slurm_exporter_collector_success{collector=\"squeue\"} is 0" \
