@@ -111,9 +111,12 @@ class [[nodiscard]] StatusOr {
 #define GW_ASSIGN_OR_RETURN(lhs, expr) \
   GW_ASSIGN_OR_RETURN_IMPL_(GW_STATUS_CONCAT_(gw_statusor_, __LINE__), lhs, expr)
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` may be a declaration ("int x"), which
+// parentheses would break.
 #define GW_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.status();             \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // GW_COMMON_STATUS_H_

@@ -68,7 +68,7 @@ void AppendFamily(const MetricFamily& family, ExpositionFormat format, std::stri
     if (family.type == MetricType::kUntyped) type = "unknown";
     if (family.type == MetricType::kCounter) {
       if (EndsWith(family.name, "_total")) {
-        meta_name = std::string_view(family.name).substr(0, family.name.size() - 6);
+        meta_name.remove_suffix(6);  // "_total"
       } else {
         type = "unknown";
       }

@@ -15,12 +15,15 @@ namespace gw::nvml {
 // The bound function table. A pointer is null when the library does not export the symbol; for
 // functions that exist in versioned form the newest version found is bound and its name kept.
 struct NvmlFunctions {
+// NOLINTBEGIN(bugprone-macro-parentheses): `ret(*name) params` is a declarator; parentheses
+// around the arguments would not compile.
 #define GW_NVML_VERSIONED_MEMBER(versioned, plain, ret, params) ret(*plain) params = nullptr;
 #define GW_NVML_PLAIN_MEMBER(name, ret, params) ret(*name) params = nullptr;
   GW_NVML_VERSIONED_FUNCTIONS(GW_NVML_VERSIONED_MEMBER)
   GW_NVML_PLAIN_FUNCTIONS(GW_NVML_PLAIN_MEMBER)
 #undef GW_NVML_VERSIONED_MEMBER
 #undef GW_NVML_PLAIN_MEMBER
+  // NOLINTEND(bugprone-macro-parentheses)
 };
 
 // Owns the dlopen handle. Thread-safety: immutable after Load(); the NVML functions themselves

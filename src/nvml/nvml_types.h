@@ -87,6 +87,8 @@ typedef struct {
   unsigned long long free;
   unsigned long long used;
 } nvmlMemory_v2_t;                                                            // 40 bytes
+// NVML's own name for the version tag, kept so code reads like NVIDIA's documentation.
+// NOLINTNEXTLINE(readability-identifier-naming,google-readability-casting): NVML's spelling
 #define nvmlMemory_v2 ((unsigned int)(sizeof(nvmlMemory_v2_t) | (2u << 24)))  // 0x02000028
 
 typedef struct {

@@ -99,6 +99,7 @@ std::vector<std::string> SqueueArgs(const std::string& squeue_path) {
           "-r",
           "--states=all",
           "-O",
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one argument split over two lines
           "JobArrayID:|,State:|,Partition:|,UserName:|,Account:|,NumCPUs:|,NumNodes:|,"
           "tres-per-node:|,tres-per-job:|,Reason:|,NodeList:|,SubmitTime:|,StartTime:|"};
 }
