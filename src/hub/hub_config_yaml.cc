@@ -5,25 +5,11 @@
 #include <set>
 
 #include "common/flags.h"
+#include "common/suggest.h"
 #include "hub/hub_config.h"
 
 namespace gw::hub {
 namespace {
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
@@ -37,16 +23,8 @@ bool IsValidLabelName(std::string_view name) {
 }  // namespace
 
 std::string ClosestKey(std::string_view key, std::initializer_list<std::string_view> known) {
-  std::string best;
-  size_t best_distance = std::max<size_t>(3, key.size() / 3) + 1;
-  for (std::string_view candidate : known) {
-    size_t d = EditDistance(key, candidate);
-    if (d < best_distance) {
-      best_distance = d;
-      best = candidate;
-    }
-  }
-  return best;
+  return std::string(
+      ClosestMatch(key, std::span<const std::string_view>(known.begin(), known.size()), 3));
 }
 
 Status YamlReader::Error(const YAML::Node& node, std::string_view what) const {

@@ -15,9 +15,9 @@ struct Unit {
   int64_t ms;
 };
 // Longest names first, so "ms" is not read as "m" followed by junk.
-constexpr Unit kUnits[] = {{"ms", 1},           {"s", 1000},          {"m", 60'000},
-                           {"h", 3'600'000},    {"d", 86'400'000},    {"w", 604'800'000},
-                           {"y", 31'536'000'000}};
+constexpr Unit kUnits[] = {
+    {"ms", 1},         {"s", 1000},        {"m", 60'000},        {"h", 3'600'000},
+    {"d", 86'400'000}, {"w", 604'800'000}, {"y", 31'536'000'000}};
 constexpr int64_t kMaxDurationMs = int64_t{1} << 52;  // about 142 000 years
 
 StatusOr<int64_t> ParseSecondsNumber(std::string_view text) {
@@ -72,41 +72,11 @@ StatusOr<int64_t> ParseDurationMs(std::string_view text) {
   return total_ms;
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string_view ClosestMatch(std::string_view word,
-                              std::span<const std::string_view> candidates) {
-  std::string_view best;
-  size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
-  for (std::string_view candidate : candidates) {
-    size_t distance = EditDistance(word, candidate);
-    if (distance < best_distance) {
-      best = candidate;
-      best_distance = distance;
-    }
-  }
-  return best;
-}
-
 Status YamlErrors::AtLine(int line, std::string_view what, std::string_view hint) const {
   return InvalidArgumentError(fmt::format("{}:{}: {} ({})", source_, line, what, hint));
 }
 
-Status YamlErrors::At(const YAML::Node& node, std::string_view what,
-                      std::string_view hint) const {
+Status YamlErrors::At(const YAML::Node& node, std::string_view what, std::string_view hint) const {
   return AtLine(node.Mark().line + 1, what, hint);
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "common/suggest.h"
 
 namespace gw::nvmlsim {
 
@@ -19,11 +20,9 @@ namespace gw::nvmlsim {
 // without position; the caller adds it.
 [[nodiscard]] StatusOr<int64_t> ParseDurationMs(std::string_view text);
 
-// The Levenshtein distance between a and b.
-size_t EditDistance(std::string_view a, std::string_view b);
-
-// The candidate closest to word when it is close enough to be a likely typo, else "".
-std::string_view ClosestMatch(std::string_view word, std::span<const std::string_view> candidates);
+// "Did you mean": shared with the other parsers (common/suggest.h).
+using ::gw::ClosestMatch;
+using ::gw::EditDistance;
 
 // Builds positioned errors for one source: "source:line: what (hint)".
 class YamlErrors {
@@ -41,8 +40,7 @@ class YamlErrors {
   // Readers of scalar values; `what` names the value in errors ("gpus[0].power_limit_w").
   StatusOr<double> Number(const YAML::Node& node, std::string_view what) const;
   // A non-negative integer, decimal or 0x-hexadecimal, at most max.
-  StatusOr<uint64_t> Unsigned(const YAML::Node& node, std::string_view what,
-                              uint64_t max) const;
+  StatusOr<uint64_t> Unsigned(const YAML::Node& node, std::string_view what, uint64_t max) const;
   StatusOr<int64_t> Duration(const YAML::Node& node, std::string_view what) const;
   StatusOr<std::string> String(const YAML::Node& node, std::string_view what) const;
 
