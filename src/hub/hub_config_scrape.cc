@@ -60,8 +60,8 @@ Status ParseRelabelKey(const YamlReader& reader, const std::string& key, const Y
   std::optional<RelabelAction> action = ParseRelabelAction(name);
   if (!action) {
     return reader.Error(value, "unknown relabel action " + Quote(name) +
-                                   " (use replace, keep, drop, labeldrop, labelkeep, labelmap "
-                                   "or hashmod)");
+                                   " (use replace, keep, drop, labeldrop, labelkeep, labelmap, "
+                                   "hashmod, lowercase, uppercase, keepequal or dropequal)");
   }
   out->action = *action;
   return Status::Ok();

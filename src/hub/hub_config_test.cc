@@ -174,7 +174,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"scrape_configs:\n  - job_name: a\n    relabel_configs:\n"
                   "      - action: keepp\n",
                   "hub.yml:4: unknown relabel action \"keepp\" (use replace, keep, drop, "
-                  "labeldrop, labelkeep, labelmap or hashmod)"},
+                  "labeldrop, labelkeep, labelmap, hashmod, lowercase, uppercase, keepequal or "
+                  "dropequal)"},
         ErrorCase{"scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n"
                   "      - action: hashmod\n        target_label: h\n",
                   "hub.yml:4: relabel action hashmod needs a modulus > 0"},

@@ -14,7 +14,9 @@ constexpr std::pair<std::string_view, RelabelAction> kActions[] = {
     {"replace", RelabelAction::kReplace},     {"keep", RelabelAction::kKeep},
     {"drop", RelabelAction::kDrop},           {"labeldrop", RelabelAction::kLabelDrop},
     {"labelkeep", RelabelAction::kLabelKeep}, {"labelmap", RelabelAction::kLabelMap},
-    {"hashmod", RelabelAction::kHashMod},
+    {"hashmod", RelabelAction::kHashMod},     {"lowercase", RelabelAction::kLowercase},
+    {"uppercase", RelabelAction::kUppercase}, {"keepequal", RelabelAction::kKeepEqual},
+    {"dropequal", RelabelAction::kDropEqual},
 };
 
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -150,6 +152,22 @@ bool Apply(const RelabelConfig& rule, std::map<std::string, std::string>* labels
     case RelabelAction::kLabelMap:
       LabelMap(rule, labels);
       return true;
+    case RelabelAction::kLowercase:
+    case RelabelAction::kUppercase: {
+      bool lower = rule.action == RelabelAction::kLowercase;
+      for (char& c : value) {
+        c = static_cast<char>(lower ? std::tolower(static_cast<unsigned char>(c))
+                                    : std::toupper(static_cast<unsigned char>(c)));
+      }
+      SetOrDelete(labels, rule.target_label, value);
+      return true;
+    }
+    case RelabelAction::kKeepEqual:
+    case RelabelAction::kDropEqual: {
+      auto it = labels->find(rule.target_label);
+      bool equal = value == (it == labels->end() ? std::string() : it->second);
+      return equal == (rule.action == RelabelAction::kKeepEqual);
+    }
     case RelabelAction::kLabelDrop:
     case RelabelAction::kLabelKeep:
       bool drop_matching = rule.action == RelabelAction::kLabelDrop;
@@ -190,7 +208,9 @@ Status CompileRelabelConfig(RelabelConfig* config) {
   }
   config->compiled = std::move(regex);
   bool needs_target =
-      config->action == RelabelAction::kReplace || config->action == RelabelAction::kHashMod;
+      config->action != RelabelAction::kKeep && config->action != RelabelAction::kDrop &&
+      config->action != RelabelAction::kLabelDrop && config->action != RelabelAction::kLabelKeep &&
+      config->action != RelabelAction::kLabelMap;
   std::string action(RelabelActionName(config->action));
   if (needs_target && config->target_label.empty()) {
     return InvalidArgumentError("relabel action " + action + " needs a target_label");

@@ -23,7 +23,19 @@ namespace gw::hub {
 // the storage's label representation.
 using LabelSet = std::vector<std::pair<std::string, std::string>>;
 
-enum class RelabelAction { kReplace, kKeep, kDrop, kLabelDrop, kLabelKeep, kLabelMap, kHashMod };
+enum class RelabelAction {
+  kReplace,
+  kKeep,
+  kDrop,
+  kLabelDrop,
+  kLabelKeep,
+  kLabelMap,
+  kHashMod,
+  kLowercase,  // target_label = lower-cased joined source labels
+  kUppercase,
+  kKeepEqual,  // keep when the joined source labels equal target_label's value
+  kDropEqual,  // drop when they are equal
+};
 
 // "replace", "keep", ...; nullopt for an unknown name.
 std::optional<RelabelAction> ParseRelabelAction(std::string_view name);

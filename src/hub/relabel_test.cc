@@ -156,5 +156,34 @@ TEST(RelabelActionTest, NamesRoundTrip) {
   EXPECT_FALSE(ParseRelabelAction("Replace").has_value());
 }
 
+TEST(RelabelTest, LowercaseAndUppercaseSetTheTarget) {
+  LabelSet in = {{"model", "NVIDIA H100"}};
+  EXPECT_THAT(Relabel(in, {Rule(RelabelAction::kLowercase, {"model"}, "(.*)", "m")}),
+              Optional(LabelSet{{"m", "nvidia h100"}, {"model", "NVIDIA H100"}}));
+  EXPECT_THAT(Relabel(in, {Rule(RelabelAction::kUppercase, {"model"}, "(.*)", "m")}),
+              Optional(LabelSet{{"m", "NVIDIA H100"}, {"model", "NVIDIA H100"}}));
+}
+
+TEST(RelabelTest, KeepEqualAndDropEqualCompareWithTheTarget) {
+  LabelSet same = {{"a", "x"}, {"b", "x"}};
+  LabelSet differ = {{"a", "x"}, {"b", "y"}};
+  auto keep = Rule(RelabelAction::kKeepEqual, {"a"}, "(.*)", "b");
+  auto drop = Rule(RelabelAction::kDropEqual, {"a"}, "(.*)", "b");
+  EXPECT_THAT(Relabel(same, {keep}), Optional(same));
+  EXPECT_EQ(Relabel(differ, {keep}), std::nullopt);
+  EXPECT_EQ(Relabel(same, {drop}), std::nullopt);
+  EXPECT_THAT(Relabel(differ, {drop}), Optional(differ));
+}
+
+TEST(RelabelTest, NewActionsNeedATargetLabel) {
+  RelabelConfig rule;
+  rule.action = RelabelAction::kKeepEqual;
+  rule.source_labels = {"a"};
+  EXPECT_THAT(CompileRelabelConfig(&rule),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("keepequal needs a target_label")));
+  EXPECT_EQ(ParseRelabelAction("dropequal"), RelabelAction::kDropEqual);
+  EXPECT_EQ(RelabelActionName(RelabelAction::kLowercase), "lowercase");
+}
+
 }  // namespace
 }  // namespace gw::hub
