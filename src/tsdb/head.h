@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,21 +39,47 @@ struct HeadStats {
 // shard is fixed by its label hash and encoded in the low bits of its ref, so Append locks one
 // shard and nothing else. The index has its own reader-writer lock (MemIndex). Lock order:
 // shard, then index; no path takes a shard lock while holding the index lock.
+struct HeadOptions {
+  // Chunks are cut where time crosses a multiple of this, so that no chunk spans two blocks
+  // (tsdb/db.h cuts blocks on these boundaries). 0: cut only when a chunk is full.
+  int64_t chunk_range_ms = 0;
+};
+
+// What Head::TryAppend did with a sample.
+enum class AppendOutcome {
+  kAppended,
+  kRepeat,      // same timestamp and value bits as the newest sample: accepted, nothing stored
+  kOutOfOrder,  // before the series' newest sample
+  kDuplicate,   // the newest sample's timestamp with another value
+  kNotFound,    // no such series (dropped by truncation?)
+};
+
 class Head {
  public:
   Head() = default;
+  explicit Head(HeadOptions options) : options_(options) {}
   Head(const Head&) = delete;
   Head& operator=(const Head&) = delete;
 
   // The ref of the series with exactly these labels, created (and indexed) if new.
   // kInvalidArgument for an empty label set.
-  StatusOr<SeriesRef> GetOrCreate(const Labels& labels);
+  // *created (when given) tells whether this call created it.
+  StatusOr<SeriesRef> GetOrCreate(const Labels& labels, bool* created = nullptr);
+  // Recreates a series under the ref it had before a restart (WAL replay); a no-op when it
+  // exists with these labels. kCorruption when the ref cannot belong to these labels (its shard
+  // bits disagree with their hash) or is taken by other labels. Later refs stay above it.
+  Status Restore(SeriesRef ref, const Labels& labels);
+  // Calls fn(ref, labels) for every series, shard by shard (not in label order). fn must not
+  // call back into the head.
+  void ForEachSeries(const std::function<void(SeriesRef, const Labels&)>& fn) const;
 
   // Appends a sample. kInvalidArgument, counted in stats(), for t_ms before the series' last
   // sample (out of order) or equal to it with a different value (duplicate; compared by bits, so
   // repeating a stale marker is fine). An identical repeat is accepted and ignored. kNotFound if
   // the series is unknown, e.g. dropped by TruncateBefore: call GetOrCreate again.
   Status Append(SeriesRef ref, int64_t t_ms, double v);
+  // As Append, without building an error message: for the store's commit loop.
+  AppendOutcome TryAppend(SeriesRef ref, int64_t t_ms, double v);
 
   // Refs of the series matching all matchers, sorted. No matchers select nothing.
   std::vector<SeriesRef> Select(const std::vector<Matcher>& matchers) const;
@@ -66,12 +93,16 @@ class Head {
   // chunks, so it stays valid, and consistent, while appends and truncation go on.
   // kNotFound if the series is unknown.
   StatusOr<SeriesIterator> Iterator(SeriesRef ref, int64_t mint_ms, int64_t maxt_ms) const;
+  // The chunks of a series that overlap [mint, maxt], in time order (a copy of the open one);
+  // empty if none or the series is unknown.
+  std::vector<ChunkSnapshot> Chunks(SeriesRef ref, int64_t mint_ms, int64_t maxt_ms) const;
 
   // Drops the full chunks whose samples are all older than mint_ms, and the series that have no
   // sample at or after mint_ms. A series that never got a sample is dropped by the second
   // truncation that finds it so, which leaves callers at least one truncation interval between
   // GetOrCreate and the first Append.
-  void TruncateBefore(int64_t mint_ms);
+  // Returns the refs of the dropped series.
+  std::vector<SeriesRef> TruncateBefore(int64_t mint_ms);
 
   HeadStats stats() const;
 
@@ -98,10 +129,14 @@ class Head {
   bool HasLabels(const MemSeries& s, const Labels& labels) const;
   Labels ToLabels(const MemSeries& s) const;
   static void CutChunk(MemSeries& s);
+  // Inserts a new series under `ref`. REQUIRES: the shard is locked, no series has these labels.
+  void Insert(Shard& shard, SeriesRef ref, uint64_t hash, const Labels& labels);
+  bool CrossesRange(const MemSeries& s, int64_t t_ms) const;
   // Truncates one shard; returns the removed series' refs and label ids.
   std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> TruncateShard(Shard& shard,
                                                                          int64_t mint_ms);
 
+  const HeadOptions options_;
   std::array<Shard, kNumShards> shards_;
   MemIndex index_;
   std::atomic<uint64_t> next_id_{1};

@@ -19,7 +19,8 @@ bool Head::HasLabels(const MemSeries& s, const Labels& labels) const {
   return true;
 }
 
-StatusOr<SeriesRef> Head::GetOrCreate(const Labels& labels) {
+StatusOr<SeriesRef> Head::GetOrCreate(const Labels& labels, bool* created) {
+  if (created != nullptr) *created = false;
   if (labels.empty()) {
     return InvalidArgumentError("series with no labels (a series needs at least a metric name)");
   }
@@ -31,15 +32,51 @@ StatusOr<SeriesRef> Head::GetOrCreate(const Labels& labels) {
   for (auto it = first; it != last; ++it) {
     if (HasLabels(*it->second, labels)) return it->second->ref;
   }
+  const SeriesRef ref = (next_id_.fetch_add(1) << kShardBits) | shard_index;
+  Insert(shard, ref, hash, labels);
+  if (created != nullptr) *created = true;
+  return ref;
+}
+
+void Head::Insert(Shard& shard, SeriesRef ref, uint64_t hash, const Labels& labels) {
   auto series = std::make_unique<MemSeries>();
-  series->ref = (next_id_.fetch_add(1) << kShardBits) | shard_index;
+  series->ref = ref;
   series->hash = hash;
-  series->labels = index_.Add(series->ref, labels);
-  const SeriesRef ref = series->ref;
+  series->labels = index_.Add(ref, labels);
   shard.by_hash.emplace(hash, series.get());
   shard.by_ref.emplace(ref, std::move(series));
   series_created_.fetch_add(1, std::memory_order_relaxed);
-  return ref;
+}
+
+Status Head::Restore(SeriesRef ref, const Labels& labels) {
+  if (labels.empty()) return CorruptionError("series ref " + std::to_string(ref) + " has no labels");
+  const uint64_t hash = labels.Hash();
+  const size_t shard_index = hash & (kNumShards - 1);
+  if (ShardOf(ref) != shard_index) {
+    return CorruptionError("series ref " + std::to_string(ref) + " cannot belong to " +
+                           labels.ToString() + " (its shard bits disagree with the label hash)");
+  }
+  Shard& shard = shards_[shard_index];
+  std::lock_guard lock(shard.mu);
+  if (auto it = shard.by_ref.find(ref); it != shard.by_ref.end()) {
+    if (HasLabels(*it->second, labels)) return Status::Ok();
+    return CorruptionError("series ref " + std::to_string(ref) + " is given to both " +
+                           ToLabels(*it->second).ToString() + " and " + labels.ToString());
+  }
+  auto [first, last] = shard.by_hash.equal_range(hash);
+  for (auto it = first; it != last; ++it) {
+    if (HasLabels(*it->second, labels)) {
+      return CorruptionError("series " + labels.ToString() + " has two refs: " +
+                             std::to_string(it->second->ref) + " and " + std::to_string(ref));
+    }
+  }
+  Insert(shard, ref, hash, labels);
+  // Later refs must stay above every restored one.
+  const uint64_t id = ref >> kShardBits;
+  uint64_t next = next_id_.load();
+  while (next <= id && !next_id_.compare_exchange_weak(next, id + 1)) {
+  }
+  return Status::Ok();
 }
 
 void Head::CutChunk(MemSeries& s) {
@@ -50,39 +87,61 @@ void Head::CutChunk(MemSeries& s) {
   s.full_chunks.push_back(std::move(c));
 }
 
-Status Head::Append(SeriesRef ref, int64_t t_ms, double v) {
+bool Head::CrossesRange(const MemSeries& s, int64_t t_ms) const {
+  if (options_.chunk_range_ms <= 0) return false;
+  auto range_of = [this](int64_t t) {
+    const int64_t r = options_.chunk_range_ms;
+    return t >= 0 ? t / r : -((-t + r - 1) / r);
+  };
+  return range_of(t_ms) != range_of(s.open.min_t_ms());
+}
+
+AppendOutcome Head::TryAppend(SeriesRef ref, int64_t t_ms, double v) {
   Shard& shard = shards_[ShardOf(ref)];
   std::lock_guard lock(shard.mu);
   auto it = shard.by_ref.find(ref);
-  if (it == shard.by_ref.end()) {
-    return NotFoundError("series ref " + std::to_string(ref) +
-                         " not found (dropped by truncation?): get a new ref from GetOrCreate");
-  }
+  if (it == shard.by_ref.end()) return AppendOutcome::kNotFound;
   MemSeries& s = *it->second;
   if (s.open.num_samples() > 0) {
     const int64_t last_t = s.open.max_t_ms();
     if (t_ms < last_t) {
       out_of_order_.fetch_add(1, std::memory_order_relaxed);
-      return InvalidArgumentError("out-of-order sample: t=" + std::to_string(t_ms) +
-                                  " is before the series' last sample at t=" +
-                                  std::to_string(last_t) + "; the head accepts only later ones");
+      return AppendOutcome::kOutOfOrder;
     }
     if (t_ms == last_t) {
       if (std::bit_cast<uint64_t>(v) == std::bit_cast<uint64_t>(s.open.last_value())) {
-        return Status::Ok();
+        return AppendOutcome::kRepeat;
       }
       duplicates_.fetch_add(1, std::memory_order_relaxed);
-      return InvalidArgumentError("duplicate sample for t=" + std::to_string(t_ms) +
-                                  " with a different value; one value per timestamp");
+      return AppendOutcome::kDuplicate;
     }
-    if (s.open.Full()) {
+    if (s.open.Full() || CrossesRange(s, t_ms)) {
       CutChunk(s);
       full_chunks_.fetch_add(1, std::memory_order_relaxed);
     }
   }
   s.open.Append(t_ms, v);
   samples_appended_.fetch_add(1, std::memory_order_relaxed);
-  return Status::Ok();
+  return AppendOutcome::kAppended;
+}
+
+Status Head::Append(SeriesRef ref, int64_t t_ms, double v) {
+  switch (TryAppend(ref, t_ms, v)) {
+    case AppendOutcome::kAppended:
+    case AppendOutcome::kRepeat:
+      return Status::Ok();
+    case AppendOutcome::kOutOfOrder:
+      return InvalidArgumentError("out-of-order sample: t=" + std::to_string(t_ms) +
+                                  " is before the series' last sample; the head accepts only "
+                                  "later ones");
+    case AppendOutcome::kDuplicate:
+      return InvalidArgumentError("duplicate sample for t=" + std::to_string(t_ms) +
+                                  " with a different value; one value per timestamp");
+    case AppendOutcome::kNotFound:
+      break;
+  }
+  return NotFoundError("series ref " + std::to_string(ref) +
+                       " not found (dropped by truncation?): get a new ref from GetOrCreate");
 }
 
 std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> Head::TruncateShard(Shard& shard,
@@ -118,13 +177,16 @@ std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> Head::TruncateShard(Sha
   return removed;
 }
 
-void Head::TruncateBefore(int64_t mint_ms) {
+std::vector<SeriesRef> Head::TruncateBefore(int64_t mint_ms) {
+  std::vector<SeriesRef> removed_refs;
   for (Shard& shard : shards_) {
     auto removed = TruncateShard(shard, mint_ms);
     series_removed_.fetch_add(removed.size(), std::memory_order_relaxed);
+    for (const auto& r : removed) removed_refs.push_back(r.first);
     // Outside the shard lock (lock order); the refs are already unreachable through the shard.
     index_.Remove(std::move(removed));
   }
+  return removed_refs;
 }
 
 }  // namespace gw::tsdb

@@ -32,27 +32,42 @@ Labels Head::SeriesLabels(SeriesRef ref) const {
   return ToLabels(*it->second);
 }
 
-StatusOr<SeriesIterator> Head::Iterator(SeriesRef ref, int64_t mint_ms, int64_t maxt_ms) const {
+std::vector<ChunkSnapshot> Head::Chunks(SeriesRef ref, int64_t mint_ms, int64_t maxt_ms) const {
   std::vector<ChunkSnapshot> chunks;
+  const Shard& shard = shards_[ShardOf(ref)];
+  std::lock_guard lock(shard.mu);
+  auto it = shard.by_ref.find(ref);
+  if (it == shard.by_ref.end()) return chunks;
+  const MemSeries& s = *it->second;
+  for (const ChunkSnapshot& c : s.full_chunks) {
+    if (c.max_t_ms >= mint_ms && c.min_t_ms <= maxt_ms) chunks.push_back(c);
+  }
+  // The open chunk keeps changing, so readers get a copy of it (at most ~1 KiB).
+  if (s.open.num_samples() > 0 && s.open.max_t_ms() >= mint_ms && s.open.min_t_ms() <= maxt_ms) {
+    auto bytes = s.open.bytes();
+    chunks.push_back({s.open.min_t_ms(), s.open.max_t_ms(),
+                      std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end())});
+  }
+  return chunks;
+}
+
+StatusOr<SeriesIterator> Head::Iterator(SeriesRef ref, int64_t mint_ms, int64_t maxt_ms) const {
   {
     const Shard& shard = shards_[ShardOf(ref)];
     std::lock_guard lock(shard.mu);
-    auto it = shard.by_ref.find(ref);
-    if (it == shard.by_ref.end()) {
+    if (!shard.by_ref.contains(ref)) {
       return NotFoundError("series ref " + std::to_string(ref) + " not found (dropped?)");
     }
-    const MemSeries& s = *it->second;
-    for (const ChunkSnapshot& c : s.full_chunks) {
-      if (c.max_t_ms >= mint_ms && c.min_t_ms <= maxt_ms) chunks.push_back(c);
-    }
-    // The open chunk keeps changing, so readers get a copy of it (at most ~1 KiB).
-    if (s.open.num_samples() > 0 && s.open.max_t_ms() >= mint_ms && s.open.min_t_ms() <= maxt_ms) {
-      auto bytes = s.open.bytes();
-      chunks.push_back({s.open.min_t_ms(), s.open.max_t_ms(),
-                        std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end())});
-    }
   }
-  return SeriesIterator(std::move(chunks), mint_ms, maxt_ms);
+  // A truncation between the check and Chunks() leaves the iterator empty, as if it came later.
+  return SeriesIterator(Chunks(ref, mint_ms, maxt_ms), mint_ms, maxt_ms);
+}
+
+void Head::ForEachSeries(const std::function<void(SeriesRef, const Labels&)>& fn) const {
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    for (const auto& [ref, series] : shard.by_ref) fn(ref, ToLabels(*series));
+  }
 }
 
 HeadStats Head::stats() const {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "tsdb/sample.h"
@@ -66,8 +67,7 @@ TEST(HeadTest, AppendRejectsAndCountsOutOfOrderAndDuplicates) {
   ASSERT_TRUE(head.Append(ref, 2000, 2.0).ok());
   EXPECT_THAT(head.Append(ref, 1500, 3.0),
               StatusIs(StatusCode::kInvalidArgument,
-                       HasSubstr("out-of-order sample: t=1500 is before the series' last sample "
-                                 "at t=2000")));
+                       HasSubstr("out-of-order sample: t=1500 is before the series' last sample")));
   EXPECT_THAT(head.Append(ref, 2000, 2.5),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("duplicate sample for t=2000")));
   EXPECT_TRUE(head.Append(ref, 2000, 2.0).ok());  // identical: a no-op
@@ -194,6 +194,88 @@ TEST(HeadTest, ListsLabelNamesAndValuesSorted) {
   EXPECT_THAT(head.LabelValues("__name__"), ElementsAre("gpu_temp", "gpu_util"));
   EXPECT_THAT(head.LabelValues("node"), ElementsAre("n1", "n2"));
   EXPECT_THAT(head.LabelValues("nope"), IsEmpty());
+}
+
+TEST(HeadTest, GetOrCreateTellsWhetherItCreated) {
+  Head head;
+  bool created = false;
+  ASSERT_TRUE(head.GetOrCreate({{"__name__", "up"}}, &created).ok());
+  EXPECT_TRUE(created);
+  ASSERT_TRUE(head.GetOrCreate({{"__name__", "up"}}, &created).ok());
+  EXPECT_FALSE(created);
+}
+
+TEST(HeadTest, TryAppendReportsEachOutcome) {
+  Head head;
+  const SeriesRef ref = MustCreate(head, {{"__name__", "m"}});
+  EXPECT_EQ(head.TryAppend(ref, 10, 1), AppendOutcome::kAppended);
+  EXPECT_EQ(head.TryAppend(ref, 10, 1), AppendOutcome::kRepeat);
+  EXPECT_EQ(head.TryAppend(ref, 10, 2), AppendOutcome::kDuplicate);
+  EXPECT_EQ(head.TryAppend(ref, 9, 2), AppendOutcome::kOutOfOrder);
+  EXPECT_EQ(head.TryAppend(ref + (SeriesRef{1} << 20), 11, 2), AppendOutcome::kNotFound);
+}
+
+TEST(HeadTest, ChunksAreCutAtRangeBoundaries) {
+  Head head(HeadOptions{.chunk_range_ms = 1000});
+  const SeriesRef ref = MustCreate(head, {{"__name__", "m"}});
+  for (int64_t t = 0; t < 3000; t += 100) ASSERT_TRUE(head.Append(ref, t, 1).ok());
+  const std::vector<ChunkSnapshot> chunks = head.Chunks(ref, 0, 3000);
+  ASSERT_EQ(chunks.size(), 3u);  // 10 samples each: far from full, cut by range
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    EXPECT_EQ(chunks[i].min_t_ms, static_cast<int64_t>(i) * 1000);
+    EXPECT_EQ(chunks[i].max_t_ms, static_cast<int64_t>(i) * 1000 + 900);
+  }
+  EXPECT_EQ(head.Chunks(ref, 1000, 1999).size(), 1u);
+  EXPECT_THAT(Times(ReadAll(head, ref, 950, 1050)), ElementsAre(1000));
+}
+
+TEST(HeadTest, RestoreKeepsRefsAndLaterRefsStayAbove) {
+  Head first;
+  const Labels a{{"__name__", "a"}};
+  const Labels b{{"__name__", "b"}};
+  const SeriesRef ref_a = MustCreate(first, a);
+  const SeriesRef ref_b = MustCreate(first, b);
+
+  Head second;
+  ASSERT_TRUE(second.Restore(ref_b, b).ok());
+  ASSERT_TRUE(second.Restore(ref_b, b).ok());  // replaying a series twice is harmless
+  EXPECT_EQ(second.SeriesLabels(ref_b), b);
+  StatusOr<SeriesRef> again = second.GetOrCreate(b);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, ref_b);
+  const SeriesRef fresh = MustCreate(second, a);
+  EXPECT_GT(fresh >> 6, ref_b >> 6);
+  EXPECT_NE(fresh, ref_a);
+}
+
+TEST(HeadTest, RestoreRejectsRefsThatCannotBeRight) {
+  Head head;
+  const Labels a{{"__name__", "a"}};
+  const SeriesRef ref = MustCreate(head, a);
+  EXPECT_THAT(head.Restore(ref ^ 1, a), StatusIs(StatusCode::kCorruption, HasSubstr("shard")));
+  EXPECT_THAT(head.Restore(ref + 64, a), StatusIs(StatusCode::kCorruption, HasSubstr("two refs")));
+  Labels other;
+  for (int i = 0;; ++i) {  // other labels in the same shard as `a`
+    other = Labels{{"__name__", "x" + std::to_string(i)}};
+    if ((other.Hash() & 63) == (a.Hash() & 63)) break;
+  }
+  EXPECT_THAT(head.Restore(ref, other), StatusIs(StatusCode::kCorruption, HasSubstr("both")));
+}
+
+TEST(HeadTest, TruncateBeforeReturnsTheDroppedRefs) {
+  Head head;
+  const SeriesRef old_ref = MustCreate(head, {{"__name__", "old"}});
+  const SeriesRef new_ref = MustCreate(head, {{"__name__", "new"}});
+  ASSERT_TRUE(head.Append(old_ref, 10, 1).ok());
+  ASSERT_TRUE(head.Append(new_ref, 2000, 1).ok());
+  EXPECT_THAT(head.TruncateBefore(1000), ElementsAre(old_ref));
+  int seen = 0;
+  head.ForEachSeries([&](SeriesRef ref, const Labels& labels) {
+    ++seen;
+    EXPECT_EQ(ref, new_ref);
+    EXPECT_EQ(labels.Get("__name__"), "new");
+  });
+  EXPECT_EQ(seen, 1);
 }
 
 }  // namespace
