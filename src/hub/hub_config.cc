@@ -1,6 +1,7 @@
 // The top level of the hub's config: global, rule_files, alerting, remote_write, and the file.
 #include "hub/hub_config.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <filesystem>
@@ -17,17 +18,23 @@ namespace {
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 Status ParseGlobal(const YamlReader& reader, const YAML::Node& node, GlobalConfig* out) {
+  bool timeout_set = false;
   GW_RETURN_IF_ERROR(reader.ForEachKey(
       node, "global",
       {"scrape_interval", "scrape_timeout", "evaluation_interval", "external_labels"},
       [&](const std::string& key, const YAML::Node& value) -> Status {
         if (key == "scrape_interval") return reader.Duration(value, key, &out->scrape_interval_ms);
-        if (key == "scrape_timeout") return reader.Duration(value, key, &out->scrape_timeout_ms);
+        if (key == "scrape_timeout") {
+          timeout_set = true;
+          return reader.Duration(value, key, &out->scrape_timeout_ms);
+        }
         if (key == "evaluation_interval") {
           return reader.Duration(value, key, &out->evaluation_interval_ms);
         }
         return reader.Labels(value, key, &out->external_labels);
       }));
+  // As Prometheus: an unset timeout is the default (10s) capped at the interval.
+  if (!timeout_set) out->scrape_timeout_ms = std::min(out->scrape_timeout_ms, out->scrape_interval_ms);
   if (out->scrape_timeout_ms > out->scrape_interval_ms) {
     return reader.Error(node, "global scrape_timeout " + FormatDurationMs(out->scrape_timeout_ms) +
                                   " is longer than scrape_interval " +

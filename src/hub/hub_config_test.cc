@@ -148,7 +148,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"global:\n  scrape_interval: 5x\n",
                   "hub.yml:2: scrape_interval: duration \"5x\": unknown unit (use a number and a "
                   "unit: ms, s, m, h, d, w, y; e.g. 1m30s)"},
-        ErrorCase{"global:\n  scrape_interval: 5s\n",
+        ErrorCase{"global:\n  scrape_interval: 5s\n  scrape_timeout: 10s\n",
                   "hub.yml:2: global scrape_timeout 10s is longer than scrape_interval 5s (make "
                   "the timeout at most the interval)"},
         ErrorCase{"scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n"
@@ -231,6 +231,12 @@ TEST(LoadHubConfigFileTest, MissingFile) {
   EXPECT_THAT(
       LoadHubConfigFile("/nonexistent/hub.yml"),
       StatusIs(StatusCode::kNotFound, "/nonexistent/hub.yml: no such file (check the path)"));
+}
+
+TEST(HubConfigTest, AnUnsetGlobalTimeoutIsCappedAtTheInterval) {
+  StatusOr<HubConfig> c = ParseHubConfig("global:\n  scrape_interval: 1s\n", "hub.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->global.scrape_timeout_ms, 1000);
 }
 
 }  // namespace

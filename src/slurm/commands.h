@@ -18,7 +18,7 @@ namespace gw::slurm {
 
 // sinfo -a (hidden partitions too), one line per node per partition, every field printed whole
 // ("Field:|" is width 0, suffix '|'; the default width 20 cuts long node names) and ended by '|':
-//   NodeList|Partition|StateComplete|CPUsState|Memory|AllocMem|Gres|GresUsed|Reason|
+//   NodeList|NodeAddr|Partition|StateComplete|CPUsState|Memory|AllocMem|Gres|GresUsed|Reason|
 std::vector<std::string> SinfoArgs(const std::string& sinfo_path);
 // One Node per node, in the order of first appearance, with the partitions of all its lines
 // (default partition's '*' dropped). State: "idle+drain" -> state "idle", drain; a '*' suffix or
@@ -26,7 +26,9 @@ std::vector<std::string> SinfoArgs(const std::string& sinfo_path);
 // an idle node -> "planned"; the long forms "drained"/"draining" -> "idle"/"mixed" plus drain,
 // "maint"/"reserved"/"fail" -> "idle" plus the flag. Unknown states are kept as printed, lower
 // case. Reason "none" -> "". A Reason holding '|' is kept whole (it is the last field).
-// Errors: "line N: expected 9 '|'-separated fields (...), got 7", bad CPUsState/Memory/AllocMem
+// NodeAddr -> address (the node name when empty or "(null)"). Lines without the NodeAddr
+// column (captures of the older command line, CPUsState 4th) are read too, address = name.
+// Errors: "line N: expected 10 '|'-separated fields (...), got 7", bad CPUsState/Memory/AllocMem
 // counts, bad GRES (ParseGres), bad NodeList (ExpandHostList).
 StatusOr<std::vector<Node>> ParseSinfo(std::string_view text);
 

@@ -47,9 +47,9 @@ TEST(RealCapturesTest, EveryCaptureOfTheExportersCommandsParses) {
 // by mistake must say so, not misread it.
 TEST(RealCapturesTest, HumanReadableOutputsAreRejected) {
   EXPECT_THAT(ParseSinfo(Capture("sinfo.txt")).status().message(),
-              ::testing::StartsWith("line 1: expected 9 '|'-separated fields"));
+              ::testing::StartsWith("line 1: expected 10 '|'-separated fields"));
   EXPECT_THAT(ParseSinfo(Capture("sinfo-N-l.txt")).status().message(),
-              ::testing::StartsWith("line 1: expected 9 '|'-separated fields"));
+              ::testing::StartsWith("line 1: expected 10 '|'-separated fields"));
   EXPECT_THAT(ParseSqueue(Capture("squeue.txt")).status().message(),
               ::testing::StartsWith("line 1: expected 13 '|'-separated fields"));
   EXPECT_FALSE(ParseScontrolJobs(Capture("scontrol-show-node.txt")).ok());
@@ -62,6 +62,8 @@ TEST(RealCapturesTest, SinfoNodes) {
   ASSERT_EQ(nodes->size(), 4u);
   const Node& node1 = (*nodes)[0];
   EXPECT_EQ(node1.name, "node1");
+  // Taken before SinfoArgs asked for NodeAddr: the address falls back to the name.
+  EXPECT_EQ(node1.address, "node1");
   EXPECT_EQ(GpuCount(node1.gres), 4);
   EXPECT_EQ(node1.gres[0].type, "h100");
   EXPECT_THAT(GpuIndices(node1.gres_used), ElementsAre(0, 1, 2, 3));  // job 1 holds all 4

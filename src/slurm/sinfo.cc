@@ -16,8 +16,37 @@ using internal::ParseCountField;
 using internal::Quote;
 
 constexpr std::string_view kFields =
+    "NodeList|NodeAddr|Partition|StateComplete|CPUsState|Memory|AllocMem|Gres|GresUsed|Reason";
+constexpr size_t kFieldCount = 10;
+// Captures taken before SinfoArgs asked for NodeAddr (testdata/real-22.05) lack that column.
+constexpr std::string_view kLegacyFields =
     "NodeList|Partition|StateComplete|CPUsState|Memory|AllocMem|Gres|GresUsed|Reason";
-constexpr size_t kFieldCount = 9;
+constexpr size_t kLegacyFieldCount = 9;
+
+// The legacy layout has CPUsState ("a/b/c/d") 4th, where the current one has StateComplete,
+// which never holds a '/'. Telling them apart per line by field count would not work: Reason,
+// the last field, may hold the separator.
+bool IsLegacyLayout(std::string_view line) {
+  for (int i = 0; i < 3; ++i) {
+    size_t bar = line.find('|');
+    if (bar == std::string_view::npos) return false;
+    line.remove_prefix(bar + 1);
+  }
+  return line.substr(0, line.find('|')).find('/') != std::string_view::npos;
+}
+
+// The fields of one line in the current layout; a legacy line gets its node name as address
+// (Slurm's default NodeAddr).
+StatusOr<std::vector<std::string_view>> SplitSinfoLine(std::string_view line, int line_number) {
+  if (!IsLegacyLayout(line)) {
+    return internal::SplitFields(line, line_number, kFieldCount, kFields, true);
+  }
+  GW_ASSIGN_OR_RETURN(std::vector<std::string_view> f,
+                      internal::SplitFields(line, line_number, kLegacyFieldCount,
+                                            kLegacyFields, true));
+  f.insert(f.begin() + 1, f[0]);
+  return f;
+}
 
 struct StateFlags {
   bool completing = false;
@@ -104,17 +133,17 @@ StatusOr<std::vector<GresEntry>> ParseGresField(std::string_view text, int line_
                                    std::string(field));
 }
 
-// Everything of one line but the node name and partition.
+// Everything of one line but the node name, address and partition.
 Status ParseNodeFields(const std::vector<std::string_view>& f, int line_number, Node* node) {
-  ParseState(internal::Trim(f[2]), node);
-  GW_RETURN_IF_ERROR(ParseCpus(internal::Trim(f[3]), line_number, node));
+  ParseState(internal::Trim(f[3]), node);
+  GW_RETURN_IF_ERROR(ParseCpus(internal::Trim(f[4]), line_number, node));
   GW_ASSIGN_OR_RETURN(node->memory_mb,
-                      ParseCountField(internal::Trim(f[4]), line_number, "Memory"));
+                      ParseCountField(internal::Trim(f[5]), line_number, "Memory"));
   GW_ASSIGN_OR_RETURN(node->memory_alloc_mb,
-                      ParseCountField(internal::Trim(f[5]), line_number, "AllocMem"));
-  GW_ASSIGN_OR_RETURN(node->gres, ParseGresField(f[6], line_number, "Gres"));
-  GW_ASSIGN_OR_RETURN(node->gres_used, ParseGresField(f[7], line_number, "GresUsed"));
-  std::string_view reason = internal::Trim(f[8]);
+                      ParseCountField(internal::Trim(f[6]), line_number, "AllocMem"));
+  GW_ASSIGN_OR_RETURN(node->gres, ParseGresField(f[7], line_number, "Gres"));
+  GW_ASSIGN_OR_RETURN(node->gres_used, ParseGresField(f[8], line_number, "GresUsed"));
+  std::string_view reason = internal::Trim(f[9]);
   if (reason != "none" && reason != "None" && reason != "(null)")
     node->reason = std::string(reason);
   return Status::Ok();
@@ -123,11 +152,14 @@ Status ParseNodeFields(const std::vector<std::string_view>& f, int line_number, 
 // Collects nodes in the order of their first line, merging the partitions of later lines.
 class NodeMerger {
  public:
-  void Add(const std::string& name, std::string_view partition, const Node& fields) {
+  void Add(const std::string& name, std::string_view address, std::string_view partition,
+           const Node& fields) {
     auto [it, inserted] = index_.try_emplace(name, nodes_.size());
     if (inserted) {
       nodes_.push_back(fields);
       nodes_.back().name = name;
+      // NodeAddr defaults to the node name; "(null)" stands for unset in some releases.
+      nodes_.back().address = address.empty() || address == "(null)" ? name : std::string(address);
     }
     std::vector<std::string>& partitions = nodes_[it->second].partitions;
     if (!partition.empty() &&
@@ -152,18 +184,17 @@ std::vector<std::string> SinfoArgs(const std::string& sinfo_path) {
           "-a",
           "-N",
           "-O",
-          "NodeList:|,Partition:|,StateComplete:|,CPUsState:|,Memory:|,AllocMem:|,Gres:|,"
-          "GresUsed:|,Reason:|"};
+          "NodeList:|,NodeAddr:|,Partition:|,StateComplete:|,CPUsState:|,Memory:|,AllocMem:|,"
+          "Gres:|,GresUsed:|,Reason:|"};
 }
 
 StatusOr<std::vector<Node>> ParseSinfo(std::string_view text) {
   NodeMerger merger;
   Status status = internal::ForEachLine(text, [&](int line_number, std::string_view line) {
-    GW_ASSIGN_OR_RETURN(std::vector<std::string_view> f,
-                        internal::SplitFields(line, line_number, kFieldCount, kFields, true));
+    GW_ASSIGN_OR_RETURN(std::vector<std::string_view> f, SplitSinfoLine(line, line_number));
     Node fields;
     GW_RETURN_IF_ERROR(ParseNodeFields(f, line_number, &fields));
-    std::string_view partition = internal::Trim(f[1]);
+    std::string_view partition = internal::Trim(f[2]);
     if (partition.ends_with('*')) partition.remove_suffix(1);
     if (partition == "n/a") partition = {};
     auto names = ExpandHostList(internal::Trim(f[0]));
@@ -171,7 +202,10 @@ StatusOr<std::vector<Node>> ParseSinfo(std::string_view text) {
     if (names->empty()) {
       return InvalidArgumentError("line " + std::to_string(line_number) + ": NodeList is empty");
     }
-    for (const std::string& name : *names) merger.Add(name, partition, fields);
+    // With -N a line names one node; a NodeList that still expands to several (hand-made input)
+    // gives each node its own name as address, never another node's.
+    std::string_view address = names->size() == 1 ? internal::Trim(f[1]) : std::string_view();
+    for (const std::string& name : *names) merger.Add(name, address, partition, fields);
     return Status::Ok();
   });
   if (!status.ok()) return status;

@@ -32,8 +32,36 @@ const Node& Find(const std::vector<Node>& nodes, std::string_view name) {
 TEST(SinfoArgsTest, IsTheDocumentedCommandLine) {
   EXPECT_THAT(SinfoArgs("/usr/bin/sinfo"),
               ElementsAre("/usr/bin/sinfo", "-h", "-a", "-N", "-O",
-                          "NodeList:|,Partition:|,StateComplete:|,CPUsState:|,Memory:|,"
-                          "AllocMem:|,Gres:|,GresUsed:|,Reason:|"));
+                          "NodeList:|,NodeAddr:|,Partition:|,StateComplete:|,CPUsState:|,"
+                          "Memory:|,AllocMem:|,Gres:|,GresUsed:|,Reason:|"));
+}
+
+TEST(ParseSinfoTest, NodeAddrIsTheAddressAndDefaultsToTheName) {
+  auto nodes = MustParse(ReadTestdata("sinfo_22.05.txt"));
+  EXPECT_EQ(Find(nodes, "gpu-node-01").address, "10.20.0.1");
+  EXPECT_EQ(Find(nodes, "gpu-node-04").address, "10.20.0.4");
+  EXPECT_EQ(Find(nodes, "a100-compute-node-rack12-chassis04-slot07").address,
+            "a100-compute-node-rack12-chassis04-slot07.ib.cluster.example");
+  EXPECT_EQ(Find(nodes, "cpu-node-07").address, "cpu-node-07");
+  auto unset = MustParse("n1||gpu|idle|0/8/0/8|1|0|(null)|gpu:0|none|\n"
+                         "n2|(null)|gpu|idle|0/8/0/8|1|0|(null)|gpu:0|none|\n");
+  ASSERT_EQ(unset.size(), 2u);
+  EXPECT_EQ(unset[0].address, "n1");
+  EXPECT_EQ(unset[1].address, "n2");
+}
+
+// The column layout before NodeAddr (9 fields, CPUsState 4th) is still read: the real captures
+// in testdata/real-22.05 were taken with it.
+TEST(ParseSinfoTest, LegacyLayoutWithoutNodeAddrUsesTheNameAsAddress) {
+  auto nodes = MustParse("n1|gpu*|idle|0/8/0/8|64000|0|gpu:a100:2|gpu:a100:0(IDX:N/A)|a|b|\n"
+                         "n2|127.0.1.2|gpu*|idle|0/8/0/8|64000|0|gpu:a100:2|gpu:0|a|b|\n");
+  ASSERT_EQ(nodes.size(), 2u);
+  EXPECT_EQ(nodes[0].address, "n1");
+  EXPECT_EQ(nodes[0].cpus_total, 8);
+  EXPECT_EQ(nodes[0].reason, "a|b");
+  EXPECT_EQ(nodes[1].address, "127.0.1.2");
+  EXPECT_THAT(nodes[1].partitions, ElementsAre("gpu"));
+  EXPECT_EQ(nodes[1].reason, "a|b");
 }
 
 TEST(ParseSinfoTest, MergesPartitionsOfOneNodeAndStripsTheDefaultMark) {
@@ -157,27 +185,30 @@ void ExpectError(std::string_view text, std::string_view expected) {
 }
 
 TEST(ParseSinfoTest, ErrorsNameTheLineAndTheField) {
-  ExpectError("gpu1|gpu|idle|0/2/0/2|10|0|gpu:1|gpu:0|none|\ngpu2|gpu|idle|0/2/0/2|10|0|\n",
-              "line 2: expected 9 '|'-separated fields (NodeList|Partition|StateComplete|"
-              "CPUsState|Memory|AllocMem|Gres|GresUsed|Reason), got 6");
+  ExpectError("gpu1|a1|gpu|idle|0/2/0/2|10|0|gpu:1|gpu:0|none|\ngpu2|a2|gpu|idle|0/2/0/2|10|0|\n",
+              "line 2: expected 10 '|'-separated fields (NodeList|NodeAddr|Partition|"
+              "StateComplete|CPUsState|Memory|AllocMem|Gres|GresUsed|Reason), got 7");
   ExpectError("gpu1 gpu idle\n",
+              "line 1: expected 10 '|'-separated fields (NodeList|NodeAddr|Partition|"
+              "StateComplete|CPUsState|Memory|AllocMem|Gres|GresUsed|Reason), got 1");
+  ExpectError("gpu2|gpu|idle|0/2/0/2|10|0|\n",
               "line 1: expected 9 '|'-separated fields (NodeList|Partition|StateComplete|"
-              "CPUsState|Memory|AllocMem|Gres|GresUsed|Reason), got 1");
-  ExpectError("gpu1|gpu|idle|0/2/0|10|0|gpu:1|gpu:0|none|\n",
+              "CPUsState|Memory|AllocMem|Gres|GresUsed|Reason), got 6");
+  ExpectError("gpu1|a1|gpu|idle|0/2/0|10|0|gpu:1|gpu:0|none|\n",
               "line 1: CPUsState \"0/2/0\" is not \"allocated/idle/other/total\" counts");
-  ExpectError("gpu1|gpu|idle|0/2/0/2|10G|0|gpu:1|gpu:0|none|\n",
+  ExpectError("gpu1|a1|gpu|idle|0/2/0/2|10G|0|gpu:1|gpu:0|none|\n",
               "line 1: Memory \"10G\" is not a non-negative integer");
-  ExpectError("gpu1|gpu|idle|0/2/0/2|10|-1|gpu:1|gpu:0|none|\n",
+  ExpectError("gpu1|a1|gpu|idle|0/2/0/2|10|-1|gpu:1|gpu:0|none|\n",
               "line 1: AllocMem \"-1\" is not a non-negative integer");
-  ExpectError("gpu1|gpu|idle|0/2/0/2|10|0|gpu:x:y:1|gpu:0|none|\n",
+  ExpectError("gpu1|a1|gpu|idle|0/2/0/2|10|0|gpu:x:y:1|gpu:0|none|\n",
               "line 1: Gres: GRES entry \"gpu:x:y:1\" in \"gpu:x:y:1\": more than three "
               "':'-separated parts (expected name[:type][:count])");
-  ExpectError("gpu1|gpu|idle|0/2/0/2|10|0|gpu:1|gpu:1(IDX:0|none|\n",
+  ExpectError("gpu1|a1|gpu|idle|0/2/0/2|10|0|gpu:1|gpu:1(IDX:0|none|\n",
               "line 1: GresUsed: GRES entry \"gpu:1(IDX:0\" in \"gpu:1(IDX:0\": '(' must be "
               "closed by a single ')' at the end of the entry");
-  ExpectError("gpu[1-|gpu|idle|0/2/0/2|10|0|gpu:1|gpu:0|none|\n",
+  ExpectError("gpu[1-|a1|gpu|idle|0/2/0/2|10|0|gpu:1|gpu:0|none|\n",
               "line 1: host list \"gpu[1-\": '[' is not closed (expected e.g. \"gpu[1-3]\")");
-  ExpectError("|gpu|idle|0/2/0/2|10|0|gpu:1|gpu:0|none|\n", "line 1: NodeList is empty");
+  ExpectError("|a1|gpu|idle|0/2/0/2|10|0|gpu:1|gpu:0|none|\n", "line 1: NodeList is empty");
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ std::vector<int> GpuIndices(const std::vector<GresEntry>& gres);
 
 struct Node {
   std::string name;
+  std::string address;                  // NodeAddr: where the node is reached; the name when unset
   std::vector<std::string> partitions;  // without the default partition's '*'
   std::string state;                    // base state, lower case: "idle", "mixed", "allocated",
                                         // "down", "completing", "future", "unknown", "planned"...

@@ -10,6 +10,7 @@ namespace {
 Snapshot EverythingSnapshot() {
   slurm::Node n;
   n.name = "node1";
+  n.address = "127.0.1.1";
   n.state = "mixed";
   n.state_text = "mixed";
   n.partitions = {"gpu"};

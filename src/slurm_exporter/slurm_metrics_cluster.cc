@@ -72,9 +72,15 @@ std::string Join(const std::vector<std::string>& parts) {
 }
 
 void AppendPerNode(const std::vector<slurm::Node>& nodes, Families& f) {
-  f.Gauge("slurm_node_info", "One series per node: its state as Slurm prints it and partitions.");
+  f.Gauge("slurm_node_info",
+          "One series per node: its address (NodeAddr), its state as Slurm prints it and "
+          "partitions.");
   for (const auto& n : nodes) {
-    f.AddLine({{"node", n.name}, {"state", n.state_text}, {"partitions", Join(n.partitions)}}, 1);
+    f.AddLine({{"node", n.name},
+               {"address", n.address},
+               {"state", n.state_text},
+               {"partitions", Join(n.partitions)}},
+              1);
   }
   struct Flag {
     const char* name;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "metrics/text_parser.h"
 #include "metrics/text_writer.h"
 
@@ -100,6 +102,25 @@ TEST(SlurmMetricsTest, EachNodeInOneStateBucket) {
   EXPECT_EQ(Value(p, "slurm_node_drain", "node", "node3"), 1);
   EXPECT_EQ(Value(p, "slurm_node_not_responding", "node", "node4"), 1);
   EXPECT_EQ(Value(p, "slurm_node_gpus_alloc", "node", "node1"), 2);
+}
+
+TEST(SlurmMetricsTest, NodeInfoCarriesAddressStateAndPartitions) {
+  Snapshot s = Cluster();
+  (*s.nodes)[0].address = "127.0.1.1";
+  (*s.nodes)[1].address = "node2";
+  auto p = Render(s);
+  std::map<std::string, std::string> address_of;
+  for (const auto& sample : p.samples) {
+    if (sample.name != "slurm_node_info") continue;
+    address_of[sample.Label("node").value_or("?")] = sample.Label("address").value_or("");
+    if (sample.Label("node") == "node1") {
+      EXPECT_EQ(sample.Label("state"), "mixed");
+      EXPECT_EQ(sample.Label("partitions"), "gpu,debug");
+    }
+  }
+  EXPECT_EQ(address_of.size(), 4u);
+  EXPECT_EQ(address_of["node1"], "127.0.1.1");
+  EXPECT_EQ(address_of["node2"], "node2");
 }
 
 TEST(SlurmMetricsTest, NodeBucketPrecedence) {
