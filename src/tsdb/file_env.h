@@ -39,6 +39,15 @@ class SequentialFile {
   virtual StatusOr<size_t> Read(size_t n, char* scratch) = 0;
 };
 
+// A file read at arbitrary offsets (pread). Thread-safe: Read may be called concurrently.
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  // Reads up to `n` bytes at `offset` into `scratch` and returns how many were read. As with
+  // SequentialFile a short read is not the end of the file; only 0 (with n > 0) is.
+  virtual StatusOr<size_t> Read(uint64_t offset, size_t n, char* scratch) const = 0;
+};
+
 // Thread-safe: implementations may be called from any thread.
 class Env {
  public:
@@ -48,15 +57,22 @@ class Env {
   virtual StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
   // kNotFound if `path` does not exist.
   virtual StatusOr<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) = 0;
+  // kNotFound if `path` does not exist.
+  virtual StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
+      const std::string& path) = 0;
 
   // The names (not paths) of the entries of `dir`, without "." and "..", in no order.
   virtual StatusOr<std::vector<std::string>> GetChildren(const std::string& dir) = 0;
   virtual Status CreateDirIfMissing(const std::string& dir) = 0;
   // Makes creations, renames and removals of entries of `dir` durable.
   virtual Status SyncDir(const std::string& dir) = 0;
+  // Removes the empty directory `dir`. kNotFound if it does not exist; an error if it is not
+  // empty.
+  virtual Status RemoveDir(const std::string& dir) = 0;
 
   virtual StatusOr<uint64_t> GetFileSize(const std::string& path) = 0;
-  // Atomically replaces `to` with `from`.
+  // Atomically replaces `to` with `from`. Works for directories too (then `to` must not exist
+  // or be an empty directory).
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;
   // Cuts `path` to `size` bytes and makes the new size durable. REQUIRES: size <= current size.
@@ -71,9 +87,11 @@ class PosixEnv final : public Env {
 
   StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
   StatusOr<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override;
+  StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override;
   StatusOr<std::vector<std::string>> GetChildren(const std::string& dir) override;
   Status CreateDirIfMissing(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
+  Status RemoveDir(const std::string& dir) override;
   StatusOr<uint64_t> GetFileSize(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status RemoveFile(const std::string& path) override;

@@ -54,6 +54,23 @@ class FaultSequentialFile final : public SequentialFile {
   uint64_t offset_ = 0;
 };
 
+class FaultRandomAccessFile final : public RandomAccessFile {
+ public:
+  FaultRandomAccessFile(FaultInjectionEnv* env, std::shared_ptr<FaultInjectionEnv::FileState> file,
+                        uint64_t epoch, std::string path)
+      : env_(env), file_(std::move(file)), epoch_(epoch), path_(std::move(path)) {}
+
+  StatusOr<size_t> Read(uint64_t offset, size_t n, char* scratch) const override {
+    return env_->Read(file_, epoch_, path_, offset, n, scratch);
+  }
+
+ private:
+  FaultInjectionEnv* env_;
+  std::shared_ptr<FaultInjectionEnv::FileState> file_;
+  uint64_t epoch_;
+  std::string path_;
+};
+
 bool FaultInjectionEnv::ParentExistsLocked(const std::string& path) const {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos || dirs_.count(path.substr(0, slash)) > 0;
@@ -80,6 +97,15 @@ StatusOr<std::unique_ptr<SequentialFile>> FaultInjectionEnv::NewSequentialFile(
   auto it = files_.find(path);
   if (it == files_.end()) return NotFoundError("no such file: " + path);
   return std::unique_ptr<SequentialFile>(new FaultSequentialFile(this, it->second, epoch_, path));
+}
+
+StatusOr<std::unique_ptr<RandomAccessFile>> FaultInjectionEnv::NewRandomAccessFile(
+    const std::string& path) {
+  std::lock_guard lock(mu_);
+  auto it = files_.find(path);
+  if (it == files_.end()) return NotFoundError("no such file: " + path);
+  return std::unique_ptr<RandomAccessFile>(
+      new FaultRandomAccessFile(this, it->second, epoch_, path));
 }
 
 StatusOr<std::vector<std::string>> FaultInjectionEnv::GetChildren(const std::string& dir) {
@@ -110,6 +136,21 @@ Status FaultInjectionEnv::SyncDir(const std::string& dir) {
   return Status::Ok();
 }
 
+Status FaultInjectionEnv::RemoveDir(const std::string& dir) {
+  std::lock_guard lock(mu_);
+  if (dirs_.count(dir) == 0) return NotFoundError("no such directory: " + dir);
+  const std::string prefix = dir + "/";
+  auto under = [&](const std::string& path) { return path.compare(0, prefix.size(), prefix) == 0; };
+  for (const auto& [path, file] : files_) {
+    if (under(path)) return IoError("rmdir " + dir + ": directory not empty");
+  }
+  for (const std::string& path : dirs_) {
+    if (under(path)) return IoError("rmdir " + dir + ": directory not empty");
+  }
+  dirs_.erase(dir);
+  return Status::Ok();
+}
+
 StatusOr<uint64_t> FaultInjectionEnv::GetFileSize(const std::string& path) {
   std::lock_guard lock(mu_);
   auto it = files_.find(path);
@@ -117,8 +158,41 @@ StatusOr<uint64_t> FaultInjectionEnv::GetFileSize(const std::string& path) {
   return static_cast<uint64_t>(it->second->data.size());
 }
 
+// Moves the directory and everything below it, as rename(2) does in one step.
+Status FaultInjectionEnv::RenameDirLocked(const std::string& from, const std::string& to) {
+  if (!ParentExistsLocked(to)) return NotFoundError("rename to " + to + ": no such directory");
+  if (files_.count(to) > 0) return IoError("rename to " + to + ": a file is in the way");
+  const std::string from_prefix = from + "/";
+  const std::string to_prefix = to + "/";
+  auto under = [](const std::string& path, const std::string& prefix) {
+    return path.compare(0, prefix.size(), prefix) == 0;
+  };
+  for (const auto& [path, file] : files_) {
+    if (under(path, to_prefix)) return IoError("rename to " + to + ": directory not empty");
+  }
+  for (const std::string& path : dirs_) {
+    if (under(path, to_prefix)) return IoError("rename to " + to + ": directory not empty");
+  }
+  std::map<std::string, std::shared_ptr<FileState>> files;
+  for (auto& [path, file] : files_) {
+    files[under(path, from_prefix) ? to_prefix + path.substr(from_prefix.size()) : path] = file;
+  }
+  std::set<std::string> dirs;
+  for (const std::string& path : dirs_) {
+    if (path == from) {
+      dirs.insert(to);
+    } else {
+      dirs.insert(under(path, from_prefix) ? to_prefix + path.substr(from_prefix.size()) : path);
+    }
+  }
+  files_ = std::move(files);
+  dirs_ = std::move(dirs);
+  return Status::Ok();
+}
+
 Status FaultInjectionEnv::RenameFile(const std::string& from, const std::string& to) {
   std::lock_guard lock(mu_);
+  if (dirs_.count(from) > 0) return RenameDirLocked(from, to);
   auto it = files_.find(from);
   if (it == files_.end()) return NotFoundError("no such file: " + from);
   if (!ParentExistsLocked(to)) return NotFoundError("rename to " + to + ": no such directory");

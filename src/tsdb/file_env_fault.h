@@ -25,9 +25,11 @@ class FaultInjectionEnv final : public Env {
  public:
   StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
   StatusOr<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override;
+  StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override;
   StatusOr<std::vector<std::string>> GetChildren(const std::string& dir) override;
   Status CreateDirIfMissing(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
+  Status RemoveDir(const std::string& dir) override;
   StatusOr<uint64_t> GetFileSize(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status RemoveFile(const std::string& path) override;
@@ -38,7 +40,7 @@ class FaultInjectionEnv final : public Env {
   void SetSyncError(Status status);
   // From now on every WritableFile::Append fails with `status` and appends nothing.
   void SetAppendError(Status status);
-  // From now on every SequentialFile::Read fails with `status`.
+  // From now on every SequentialFile::Read and RandomAccessFile::Read fails with `status`.
   void SetReadError(Status status);
   // Reads return at most `max_bytes` bytes per call (0: no limit), like a pipe or a network file
   // system; callers that take a short read for the end of the file lose data.
@@ -59,6 +61,7 @@ class FaultInjectionEnv final : public Env {
  private:
   friend class FaultWritableFile;
   friend class FaultSequentialFile;
+  friend class FaultRandomAccessFile;
 
   struct FileState {
     std::string data;
@@ -66,6 +69,7 @@ class FaultInjectionEnv final : public Env {
   };
 
   bool ParentExistsLocked(const std::string& path) const;
+  Status RenameDirLocked(const std::string& from, const std::string& to);
   Status CheckEpochLocked(uint64_t epoch, const std::string& path) const;
   Status Append(const std::shared_ptr<FileState>& file, uint64_t epoch, const std::string& path,
                 std::string_view data);

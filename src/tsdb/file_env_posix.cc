@@ -78,6 +78,24 @@ class PosixSequentialFile final : public SequentialFile {
   int fd_;
 };
 
+class PosixRandomAccessFile final : public RandomAccessFile {
+ public:
+  PosixRandomAccessFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixRandomAccessFile() override { ::close(fd_); }
+
+  StatusOr<size_t> Read(uint64_t offset, size_t n, char* scratch) const override {
+    for (;;) {
+      const ssize_t got = ::pread(fd_, scratch, n, static_cast<off_t>(offset));
+      if (got >= 0) return static_cast<size_t>(got);
+      if (errno != EINTR) return PathError("pread", path_, errno);
+    }
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
 }  // namespace
 
 PosixEnv* PosixEnv::Default() {
@@ -98,6 +116,15 @@ StatusOr<std::unique_ptr<SequentialFile>> PosixEnv::NewSequentialFile(const std:
     return PathError("open", path, errno);
   }
   return std::unique_ptr<SequentialFile>(new PosixSequentialFile(path, fd));
+}
+
+StatusOr<std::unique_ptr<RandomAccessFile>> PosixEnv::NewRandomAccessFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFoundError("no such file: " + path);
+    return PathError("open", path, errno);
+  }
+  return std::unique_ptr<RandomAccessFile>(new PosixRandomAccessFile(path, fd));
 }
 
 StatusOr<std::vector<std::string>> PosixEnv::GetChildren(const std::string& dir) {
@@ -127,6 +154,14 @@ Status PosixEnv::SyncDir(const std::string& dir) {
   const int err = errno;
   ::close(fd);
   if (rc != 0) return PathError("fsync directory", dir, err);
+  return Status::Ok();
+}
+
+Status PosixEnv::RemoveDir(const std::string& dir) {
+  if (::rmdir(dir.c_str()) != 0) {
+    if (errno == ENOENT) return NotFoundError("no such directory: " + dir);
+    return PathError("rmdir", dir, errno);
+  }
   return Status::Ok();
 }
 

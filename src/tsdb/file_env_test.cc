@@ -13,6 +13,7 @@
 namespace gw::tsdb {
 namespace {
 
+using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
@@ -151,6 +152,43 @@ TEST_F(FaultInjectionEnvTest, DirectoriesRenameRemoveTruncate) {
   EXPECT_EQ(*ReadFileToString(&env_, "d/b"), "12");
   ASSERT_TRUE(env_.RemoveFile("d/b").ok());
   EXPECT_THAT(*env_.GetChildren("d"), ElementsAre("sub"));
+}
+
+// RandomAccessFile, RemoveDir and renaming a directory, which blocks need, on both Envs.
+void CheckDirectoriesAndRandomAccess(Env* env, const std::string& root) {
+  const std::string from = JoinPath(root, "blk.tmp");
+  const std::string to = JoinPath(root, "blk");
+  ASSERT_TRUE(env->CreateDirIfMissing(from).ok());
+  ASSERT_TRUE(env->CreateDirIfMissing(JoinPath(from, "chunks")).ok());
+  ASSERT_TRUE(WriteStringToFile(env, "0123456789", JoinPath(from, "chunks/000001")).ok());
+  ASSERT_TRUE(env->RenameFile(from, to).ok());
+  EXPECT_THAT(env->GetChildren(from), StatusIs(StatusCode::kNotFound, HasSubstr(from)));
+  EXPECT_THAT(*env->GetChildren(JoinPath(to, "chunks")), ElementsAre("000001"));
+
+  auto file = env->NewRandomAccessFile(JoinPath(to, "chunks/000001"));
+  ASSERT_TRUE(file.ok());
+  char buf[4];
+  auto got = (*file)->Read(6, sizeof(buf), buf);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(std::string(buf, *got), std::string("6789").substr(0, *got));
+  EXPECT_GT(*got, 0u);
+  EXPECT_EQ(*(*file)->Read(10, sizeof(buf), buf), 0u);  // the end
+  EXPECT_THAT(env->NewRandomAccessFile(JoinPath(to, "nope")), StatusIs(StatusCode::kNotFound, _));
+
+  EXPECT_FALSE(env->RemoveDir(JoinPath(to, "chunks")).ok());  // not empty
+  ASSERT_TRUE(env->RemoveFile(JoinPath(to, "chunks/000001")).ok());
+  ASSERT_TRUE(env->RemoveDir(JoinPath(to, "chunks")).ok());
+  ASSERT_TRUE(env->RemoveDir(to).ok());
+  EXPECT_THAT(env->RemoveDir(to), StatusIs(StatusCode::kNotFound, _));
+}
+
+TEST_F(PosixEnvTest, DirectoriesAndRandomAccess) { CheckDirectoriesAndRandomAccess(env_, dir_); }
+
+TEST(FaultInjectionEnvDirTest, DirectoriesAndRandomAccess) {
+  FaultInjectionEnv env;
+  ASSERT_TRUE(env.CreateDirIfMissing("root").ok());
+  CheckDirectoriesAndRandomAccess(&env, "root");
+  EXPECT_THAT(*env.GetChildren("root"), ::testing::IsEmpty());
 }
 
 }  // namespace
