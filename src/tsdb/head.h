@@ -81,6 +81,8 @@ class Head {
   // As Append, without building an error message: for the store's commit loop.
   AppendOutcome TryAppend(SeriesRef ref, int64_t t_ms, double v);
 
+  // Whether the series exists (it may be dropped by a truncation right after).
+  bool Contains(SeriesRef ref) const;
   // Refs of the series matching all matchers, sorted. No matchers select nothing.
   std::vector<SeriesRef> Select(const std::vector<Matcher>& matchers) const;
   // Sorted label names, and sorted values of one label, over all series in the head.

@@ -24,6 +24,12 @@ Labels Head::ToLabels(const MemSeries& s) const {
   return Labels::FromSortedUnchecked(std::move(labels));
 }
 
+bool Head::Contains(SeriesRef ref) const {
+  const Shard& shard = shards_[ShardOf(ref)];
+  std::lock_guard lock(shard.mu);
+  return shard.by_ref.contains(ref);
+}
+
 Labels Head::SeriesLabels(SeriesRef ref) const {
   const Shard& shard = shards_[ShardOf(ref)];
   std::lock_guard lock(shard.mu);

@@ -61,6 +61,8 @@ class WalReader {
   ReplayResult Replay(const std::function<Status(std::string_view record)>& callback);
   // Where reading stands now.
   const ReplayResult& result() const { return result_; }
+  // Where the record last returned by ReadRecord (or passed to Replay's callback) starts.
+  WalPosition record_start() const { return record_start_; }
 
  private:
   struct Fragment;

@@ -145,6 +145,12 @@ Status WalWriter::Rotate() {
   return Status::Ok();
 }
 
+Status WalWriter::NextSegment() {
+  if (!error_.ok()) return error_;
+  if (file_ == nullptr) return FailedPreconditionError("WAL writer for " + dir_ + " is closed");
+  return Rotate();
+}
+
 Status WalWriter::Sync() {
   if (!error_.ok()) return error_;
   if (file_ == nullptr) return FailedPreconditionError("WAL writer for " + dir_ + " is closed");

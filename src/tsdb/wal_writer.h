@@ -56,6 +56,9 @@ class WalWriter {
   Status Log(std::string_view record);
   // Makes every record logged so far durable.
   Status Sync();
+  // Syncs and closes the current segment and starts the next one, so that everything logged so
+  // far can later be dropped with Truncate(segment()).
+  Status NextSegment();
   // Deletes the segments numbered below `first_segment_to_keep`, oldest first, so a crash
   // midway leaves a consecutive log. kInvalidArgument if that would delete the segment being
   // written.
