@@ -1,0 +1,324 @@
+#include "hub/hub.h"
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/flags.h"
+#include "common/logging.h"
+#include "common/periodic.h"
+#include "common/signals.h"
+#include "hub/api.h"
+#include "hub/hub_config.h"
+#include "hub/scrape_manager.h"
+#include "hub/store_metrics.h"
+#include "metrics/text_writer.h"
+#include "remote/receiver.h"
+#include "remote/sender.h"
+#include "tsdb/db.h"
+#include "tsdb/file_env.h"
+
+namespace gw::hub {
+namespace {
+
+// Passes the store's feed on to every remote_write destination.
+class FanoutObserver : public tsdb::IngestObserver {
+ public:
+  explicit FanoutObserver(std::vector<tsdb::IngestObserver*> targets)
+      : targets_(std::move(targets)) {}
+  void OnSeries(tsdb::SeriesRef ref, const tsdb::Labels& labels) override {
+    for (auto* t : targets_) t->OnSeries(ref, labels);
+  }
+  void OnSamples(std::span<const RefSample> samples) override {
+    for (auto* t : targets_) t->OnSamples(samples);
+  }
+  void OnSeriesRemoved(std::span<const tsdb::SeriesRef> refs) override {
+    for (auto* t : targets_) t->OnSeriesRemoved(refs);
+  }
+
+ private:
+  std::vector<tsdb::IngestObserver*> targets_;
+};
+
+remote::SenderOptions ToSenderOptions(const RemoteWriteConfig& c, const LabelSet& external) {
+  remote::SenderOptions o;
+  o.url = c.url;
+  o.name = c.name;
+  o.remote_timeout = std::chrono::milliseconds(c.remote_timeout_ms);
+  o.shards = c.queue_config.max_shards > 0 ? std::min(c.queue_config.max_shards, 4) : 1;
+  o.capacity = static_cast<size_t>(c.queue_config.capacity);
+  o.max_samples_per_send = static_cast<size_t>(c.queue_config.max_samples_per_send);
+  o.batch_send_deadline = std::chrono::milliseconds(c.queue_config.batch_send_deadline_ms);
+  o.min_backoff = std::chrono::milliseconds(c.queue_config.min_backoff_ms);
+  o.max_backoff = std::chrono::milliseconds(c.queue_config.max_backoff_ms);
+  std::vector<tsdb::Label> labels;
+  for (const auto& [name, value] : external) labels.push_back({name, value});
+  if (StatusOr<tsdb::Labels> l = tsdb::Labels::FromPairs(std::move(labels)); l.ok()) {
+    o.external_labels = *std::move(l);
+  }
+  return o;
+}
+
+class HubImpl : public Hub {
+ public:
+  explicit HubImpl(const HubOptions& options) : options_(options) {}
+
+  ~HubImpl() override { Shutdown(); }
+
+  Status StartAll() {
+    GW_ASSIGN_OR_RETURN(config_, LoadHubConfigFile(options_.config_file));
+    tsdb::DbOptions db_options;
+    db_options.block_range_ms = options_.block_range_ms;
+    db_options.retention_ms = options_.retention_ms;
+    db_options.retention_bytes = options_.retention_bytes;
+    db_options.wal.sync_policy = options_.wal_sync;
+    db_options.wal.sync_interval_ms = options_.wal_sync_interval_ms;
+    GW_ASSIGN_OR_RETURN(db_, tsdb::Db::Open(&env_, options_.storage_path, db_options));
+    LogOpenReport(db_->open_report());
+
+    std::vector<tsdb::IngestObserver*> observers;
+    for (const RemoteWriteConfig& rw : config_.remote_write) {
+      GW_ASSIGN_OR_RETURN(std::unique_ptr<remote::RemoteWriteSender> sender,
+                          remote::RemoteWriteSender::Start(
+                              ToSenderOptions(rw, config_.global.external_labels)));
+      observers.push_back(sender.get());
+      senders_.push_back(std::move(sender));
+    }
+    if (!observers.empty()) {
+      fanout_ = std::make_unique<FanoutObserver>(std::move(observers));
+      db_->SetObserver(fanout_.get());
+    }
+
+    receiver_ = std::make_unique<remote::RemoteWriteReceiver>(*db_);
+    api_ = std::make_unique<ReadApi>(&db_->querier());
+    ScrapeManagerOptions scrape_options;
+    scrape_options.scrape_threads = options_.scrape_threads;
+    scrapes_ = std::make_unique<ScrapeManager>(db_.get(), SystemClock::Get(), scrape_options);
+    GW_RETURN_IF_ERROR(scrapes_->ApplyConfig(config_));
+
+    maintenance_.Start("gw-maintain", std::chrono::milliseconds(options_.maintenance_interval_ms),
+                       [this] {
+                         if (Status s = db_->Maintain(); !s.ok()) {
+                           GW_LOG_ERROR("store maintenance: {}", s.ToString());
+                         }
+                       });
+
+    http::ServerOptions server_options;
+    server_options.listen_address = options_.daemon.listen_address;
+    server_options.web_config_file = options_.daemon.web_config_file;
+    server_options.max_connections = static_cast<size_t>(options_.daemon.max_connections);
+    server_options.threads = 4;
+    server_options.max_request_bytes = size_t{32} << 20;  // remote_write batches
+    GW_ASSIGN_OR_RETURN(server_, http::Server::Start(server_options, [this](const http::Request& r) {
+                          return Route(r);
+                        }));
+    GW_LOG_INFO("gpuwatchdog hub listening on port {}, storing in {}", server_->port(),
+                options_.storage_path);
+    return Status::Ok();
+  }
+
+  uint16_t port() const override { return server_->port(); }
+
+  Status Reload() override {
+    StatusOr<HubConfig> fresh = LoadHubConfigFile(options_.config_file);
+    if (!fresh.ok()) return fresh.status().WithContext("keeping the running config");
+    if (fresh->remote_write.size() != config_.remote_write.size()) {
+      GW_LOG_WARN("remote_write changes take effect at the next restart");
+    }
+    GW_RETURN_IF_ERROR(scrapes_->ApplyConfig(*fresh));
+    {
+      std::lock_guard lock(config_mu_);
+      config_ = *std::move(fresh);
+    }
+    return server_->ReloadWebConfig();
+  }
+
+  void Shutdown() override {
+    if (shut_down_) return;
+    shut_down_ = true;
+    if (scrapes_) scrapes_->Stop();  // writes stale markers while the store is open
+    if (server_) server_->Shutdown();
+    maintenance_.Stop();
+    if (db_) db_->SetObserver(nullptr);
+    for (auto& sender : senders_) sender->Stop(std::chrono::seconds(5));
+    if (db_) {
+      if (Status s = db_->Close(); !s.ok()) GW_LOG_ERROR("closing the store: {}", s.ToString());
+    }
+  }
+
+ private:
+  static void LogOpenReport(const tsdb::OpenReport& r) {
+    GW_LOG_INFO("store opened: {} blocks, {} WAL records, {} samples replayed", r.blocks,
+                r.wal_records, r.replayed_samples);
+    for (const auto& [dir, status] : r.unreadable_blocks) {
+      GW_LOG_ERROR("block {} cannot be read and is skipped (left on disk): {}", dir,
+                   status.ToString());
+    }
+    if (!r.wal_repair.empty()) {
+      if (r.wal_lost_records) {
+        GW_LOG_ERROR("the WAL was damaged in the middle; records after the damage were dropped: {}",
+                     r.wal_repair);
+      } else {
+        GW_LOG_WARN("the WAL ended in a torn record (an unclean stop); cut back to the last "
+                    "whole record: {}",
+                    r.wal_repair);
+      }
+    }
+    if (r.unknown_series_refs > 0) {
+      GW_LOG_WARN("{} WAL samples referred to unknown series and were dropped",
+                  r.unknown_series_refs);
+    }
+  }
+
+  http::Response Route(const http::Request& request) {
+    if (request.path == "/metrics") return SelfMetrics(request);
+    if (request.path == "/api/v1/write") return receiver_->Handle(request);
+    if (std::optional<http::Response> r = api_->Handle(request); r.has_value()) return *r;
+    if (request.path == "/-/healthy") return http::Response::Text(200, "GPU Watchdog hub is Healthy.\n");
+    if (request.path == "/-/ready") return http::Response::Text(200, "GPU Watchdog hub is Ready.\n");
+    if (request.path == "/") {
+      return http::Response::Text(
+          200, "GPU Watchdog hub. API: /api/v1/series, /api/v1/labels, "
+               "/api/v1/label/<name>/values, /api/v1/write; own metrics: /metrics\n");
+    }
+    if (request.path.starts_with("/api/")) {
+      return ApiErrorResponse(NotFoundError("unknown API endpoint " + request.path));
+    }
+    return http::Response::Text(404, "not found\n");
+  }
+
+  http::Response SelfMetrics(const http::Request& request) {
+    std::vector<metrics::MetricFamily> families;
+    AppendStoreMetrics(db_->stats(), &families);
+    scrapes_->AppendMetrics(&families);
+    receiver_->AppendMetrics(families);
+    for (const auto& sender : senders_) sender->AppendMetrics(families);
+    const metrics::ExpositionFormat format = metrics::NegotiateFormat(request.Header("accept"));
+    auto body = std::make_shared<std::string>();
+    metrics::WriteText(families, format, body.get());
+    http::Response r;
+    r.content_type = std::string(metrics::ContentType(format));
+    r.body = std::move(body);
+    return r;
+  }
+
+  const HubOptions options_;
+  std::mutex config_mu_;
+  HubConfig config_;
+  tsdb::PosixEnv env_;
+  std::unique_ptr<tsdb::Db> db_;
+  std::vector<std::unique_ptr<remote::RemoteWriteSender>> senders_;
+  std::unique_ptr<FanoutObserver> fanout_;
+  std::unique_ptr<remote::RemoteWriteReceiver> receiver_;
+  std::unique_ptr<ReadApi> api_;
+  std::unique_ptr<ScrapeManager> scrapes_;
+  PeriodicThread maintenance_;
+  std::unique_ptr<http::Server> server_;
+  bool shut_down_ = false;
+};
+
+}  // namespace
+
+StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
+  HubFlagsResult result;
+  HubOptions& o = result.options;
+  std::string retention_time = "15d";
+  std::string retention_size = "0";
+  std::string block_range = "2h";
+  std::string wal_sync = "1s";
+  std::string maintenance = "1m";
+  CLI::App app(
+      "gpuwatchdog: the GPU Watchdog hub; scrapes the exporters into its own time-series store "
+      "and answers the Prometheus HTTP API",
+      "gpuwatchdog");
+  AddDaemonFlags(app, ":3000", std::string("gpuwatchdog ") + GW_VERSION, &o.daemon);
+  app.add_option("--config.file", o.config_file, "The hub's YAML config (Prometheus' format)")
+      ->required();
+  app.add_option("--storage.tsdb.path", o.storage_path, "Directory of the store")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.retention.time", retention_time,
+                 "How long to keep samples (0: no age limit)")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.retention.size", retention_size,
+                 "Most bytes of blocks + WAL to keep, e.g. 50GB (0: no size limit)")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.min-block-duration", block_range,
+                 "Time range of the blocks cut from the head")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.wal-sync", wal_sync,
+                 "When the WAL is fsynced: 'always' (every commit), a duration (at most that "
+                 "much is lost at a power cut) or 'never' (the kernel decides)")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.maintenance-interval", maintenance,
+                 "How often blocks are cut, compacted and retention applied")
+      ->capture_default_str();
+  app.add_option("--scrape.threads", o.scrape_threads, "Scrapes in flight at once")
+      ->capture_default_str();
+  GW_ASSIGN_OR_RETURN(result.exit_message, ParseCli(app, argc, argv, o.daemon));
+  if (result.exit_message) return result;
+
+  auto flag_error = [](std::string_view flag, const Status& s) {
+    return InvalidArgumentError(std::string(flag) + ": " + s.message());
+  };
+  StatusOr<int64_t> ms = ParseDurationMs(retention_time);
+  if (!ms.ok()) return flag_error("--storage.tsdb.retention.time", ms.status());
+  o.retention_ms = *ms;
+  StatusOr<uint64_t> bytes = ParseByteSize(retention_size);
+  if (!bytes.ok()) return flag_error("--storage.tsdb.retention.size", bytes.status());
+  o.retention_bytes = *bytes;
+  ms = ParseDurationMs(block_range);
+  if (!ms.ok()) return flag_error("--storage.tsdb.min-block-duration", ms.status());
+  if (*ms < 1000) {
+    return InvalidArgumentError("--storage.tsdb.min-block-duration " + block_range +
+                                ": too short (the minimum is 1s)");
+  }
+  o.block_range_ms = *ms;
+  if (wal_sync == "always") {
+    o.wal_sync = tsdb::WalSyncPolicy::kAlways;
+  } else if (wal_sync == "never") {
+    o.wal_sync = tsdb::WalSyncPolicy::kNever;
+  } else {
+    ms = ParseDurationMs(wal_sync);
+    if (!ms.ok()) {
+      return InvalidArgumentError("--storage.tsdb.wal-sync " + wal_sync +
+                                  ": expected 'always', 'never' or a duration such as 1s");
+    }
+    o.wal_sync = tsdb::WalSyncPolicy::kInterval;
+    o.wal_sync_interval_ms = *ms;
+  }
+  ms = ParseDurationMs(maintenance);
+  if (!ms.ok() || *ms < 100) {
+    return InvalidArgumentError("--storage.tsdb.maintenance-interval " + maintenance +
+                                ": expected a duration of at least 100ms");
+  }
+  o.maintenance_interval_ms = *ms;
+  if (o.scrape_threads < 1 || o.scrape_threads > 256) {
+    return InvalidArgumentError("--scrape.threads must be between 1 and 256");
+  }
+  return result;
+}
+
+StatusOr<std::unique_ptr<Hub>> Hub::Start(const HubOptions& options) {
+  auto hub = std::make_unique<HubImpl>(options);
+  GW_RETURN_IF_ERROR(hub->StartAll());
+  return std::unique_ptr<Hub>(std::move(hub));
+}
+
+int RunHubMain(int argc, const char* const* argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "check-config") == 0) {
+    return CheckConfigMain(argc - 1, argv + 1);
+  }
+  SignalWaiter signals;  // first, so every thread inherits the blocked signals
+  auto flags = ParseHubFlags(argc, argv);
+  HubOptions options = flags.ok() ? flags->options : HubOptions{};
+  return http::RunDaemonMain("gpuwatchdog", signals, flags.status(),
+                             flags.ok() ? flags->exit_message : std::nullopt, options.daemon,
+                             http::Starter<Hub>(options));
+}
+
+}  // namespace gw::hub

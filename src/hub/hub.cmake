@@ -1,0 +1,18 @@
+# The hub daemon: the read API, the store's metrics and the wiring (docs/api.md). Included by
+# src/hub/CMakeLists.txt.
+
+gw_cc_library(NAME gw_hub_api
+  SRCS api.cc store_metrics.cc
+  DEPS gw_promql gw_http Boost::json
+  PUBLIC_DEPS gw_tsdb_db gw_metrics)
+
+gw_cc_library(NAME gw_hub
+  SRCS hub.cc
+  DEPS gw_hub_api gw_hub_scrape gw_hub_config gw_remote_io gw_tsdb_db gw_http gw_common)
+target_compile_definitions(gw_hub PRIVATE GW_VERSION="${PROJECT_VERSION}")
+
+gw_cc_binary(NAME gpuwatchdog SRCS main.cc DEPS gw_hub)
+
+gw_cc_test(NAME hub_api_test
+  SRCS api_test.cc
+  DEPS gw_hub_api)

@@ -1,0 +1,52 @@
+// The hub daemon `gpuwatchdog`: the store, the scrapes into it, the remote_write receiver and
+// senders, the read API and its own /metrics, wired together. main() only parses flags and
+// calls RunHubMain.
+#ifndef GW_HUB_HUB_H_
+#define GW_HUB_HUB_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/cli.h"
+#include "common/status.h"
+#include "http/daemon.h"
+#include "tsdb/wal_writer.h"
+
+namespace gw::hub {
+
+struct HubOptions {
+  DaemonFlags daemon;
+  std::string config_file;
+  std::string storage_path = "data/";
+  int64_t retention_ms = int64_t{15} * 24 * 3600 * 1000;
+  uint64_t retention_bytes = 0;
+  int64_t block_range_ms = int64_t{2} * 3600 * 1000;
+  tsdb::WalSyncPolicy wal_sync = tsdb::WalSyncPolicy::kInterval;
+  int64_t wal_sync_interval_ms = 1000;
+  int64_t maintenance_interval_ms = 60'000;
+  int scrape_threads = 8;
+};
+
+struct HubFlagsResult {
+  HubOptions options;
+  std::optional<std::string> exit_message;  // --help / --version text
+};
+
+// Errors: kInvalidArgument naming the flag.
+StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv);
+
+class Hub : public http::Daemon {
+ public:
+  // Opens the store (replaying its WAL), starts the scrapes, senders and the HTTP server.
+  // Errors: kInvalidArgument for a bad config file; the store's errors.
+  static StatusOr<std::unique_ptr<Hub>> Start(const HubOptions& options);
+};
+
+// `gpuwatchdog [flags]` runs the hub; `gpuwatchdog check-config FILE...` validates configs.
+int RunHubMain(int argc, const char* const* argv);
+
+}  // namespace gw::hub
+
+#endif  // GW_HUB_HUB_H_

@@ -1,0 +1,3 @@
+#include "hub/hub.h"
+
+int main(int argc, char** argv) { return gw::hub::RunHubMain(argc, argv); }
