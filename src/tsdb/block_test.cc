@@ -99,6 +99,34 @@ TEST_F(BlockTest, SelectReturnsOnlyOverlappingChunksOfMatchingSeries) {
   EXPECT_THAT(*outside, IsEmpty());
 }
 
+// Select's range is inclusive at both ends, as Querier's: a chunk that only touches it counts.
+TEST_F(BlockTest, SelectRangeIsInclusive) {
+  const Labels l{{"a", "b"}};
+  Truth truth;
+  truth[l] = {{100, 1}, {200, 2}};
+  auto w = BlockWriter::Create(&env_, "data", 0, kHour).value();
+  std::vector<ChunkSnapshot> chunks = block_testing::CutChunks({{100, 1}});
+  const auto second = block_testing::CutChunks({{200, 2}});
+  chunks.push_back(second[0]);
+  ASSERT_TRUE(w->AddSeries(l, chunks).ok());
+  const BlockMeta meta = w->Finish().value();
+  auto b = OpenOk(meta.ulid);
+  ASSERT_NE(b, nullptr);
+  auto count = [&](int64_t mint, int64_t maxt) {
+    auto got = b->Select({M(MatchType::kEqual, "a", "b")}, mint, maxt).value();
+    return got.empty() ? 0 : got[0].chunks.size();
+  };
+  EXPECT_EQ(count(0, 99), 0u);
+  EXPECT_EQ(count(0, 100), 1u);
+  EXPECT_EQ(count(100, 199), 1u);
+  EXPECT_EQ(count(100, 200), 2u);
+  EXPECT_EQ(count(101, 200), 1u);
+  EXPECT_EQ(count(200, kHour), 1u);
+  EXPECT_EQ(count(201, kHour), 0u);
+  EXPECT_EQ(count(kHour, 2 * kHour), 0u);
+  EXPECT_EQ(block_testing::ReadAll(*b).value(), truth);
+}
+
 TEST_F(BlockTest, LabelNamesAndValues) {
   const Truth truth = block_testing::RandomTruth(3, 6, 0, kHour);
   auto meta = block_testing::WriteBlock(&env_, "data", truth, 0, kHour);
