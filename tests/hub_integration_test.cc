@@ -169,6 +169,43 @@ TEST(HubIntegrationTest, CheckConfigReportsFileAndLine) {
   EXPECT_THAT(bad->stderr_text, HasSubstr("bad.yml:3"));
 }
 
+// What one hub ingests it forwards by remote_write: a second hub, as the receiver, ends up
+// with the same series and the first hub's external labels.
+TEST(HubIntegrationTest, ForwardsWhatItIngestsByRemoteWrite) {
+  TempDir receiver_dir;
+  HubProcess receiver(receiver_dir.path(), "global:\n  scrape_interval: 1m\n");
+  ASSERT_TRUE(receiver.Start().ok());
+  TempDir sender_dir;
+  HubProcess sender(sender_dir.path(),
+                    "global:\n  external_labels:\n    cluster: box\nremote_write:\n  - url: " +
+                        receiver.url("/api/v1/write") +
+                        "\n    queue_config:\n      batch_send_deadline: 100ms\n");
+  ASSERT_TRUE(sender.Start().ok());
+
+  remote::WriteRequest request;
+  for (int s = 0; s < 20; ++s) {
+    remote::TimeSeries ts;
+    ts.labels = {{"__name__", "forwarded"}, {"series", std::to_string(s)}};
+    ts.samples.push_back({1.0 * s, 1'700'000'000'000});
+    request.timeseries.push_back(std::move(ts));
+  }
+  ASSERT_TRUE(Push(sender, request));
+
+  boost::json::value got;
+  for (int i = 0; i < 100; ++i) {
+    got = receiver.Api("/api/v1/series?match[]=forwarded");
+    if (got.at("data").as_array().size() == 20) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(got.at("data").as_array().size(), 20u);
+  for (const auto& series : got.at("data").as_array()) {
+    EXPECT_EQ(series.at("cluster"), "box");
+  }
+  StatusOr<http::ClientResponse> metrics = http::HttpGet(sender.url("/metrics"), {}, std::chrono::seconds(5));
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_THAT(metrics->body, HasSubstr("gw_remote_storage_samples_total"));
+}
+
 // kill -9 during heavy remote_write ingestion, several times: every acknowledged sample is in
 // the store afterwards, exactly once, and the store opens.
 TEST(HubIntegrationTest, SigkillLosesNothingAcknowledged) {
