@@ -227,18 +227,33 @@ http::Response ReadApi::Series(const http::Request& request) const {
   return Success(std::move(data));
 }
 
+namespace {
+
+// The parameters /api/v1/labels and /api/v1/label/<name>/values share: optional match[]
+// selectors (none: every series) and a time range.
+struct ListingParams {
+  std::vector<std::vector<tsdb::Matcher>> sets;
+  Range range;
+};
+
+StatusOr<ListingParams> ParseListingParams(const http::Request& request) {
+  GW_ASSIGN_OR_RETURN(http::Form form, http::Form::FromRequest(request));
+  ListingParams p;
+  GW_ASSIGN_OR_RETURN(p.sets, MatchParams(form));
+  GW_ASSIGN_OR_RETURN(p.range, RangeParams(form));
+  if (p.sets.empty()) p.sets.emplace_back();
+  return p;
+}
+
+}  // namespace
+
 http::Response ReadApi::LabelNames(const http::Request& request) const {
-  StatusOr<http::Form> form = http::Form::FromRequest(request);
-  if (!form.ok()) return ApiErrorResponse(form.status());
-  StatusOr<std::vector<std::vector<tsdb::Matcher>>> sets = MatchParams(*form);
-  if (!sets.ok()) return ApiErrorResponse(sets.status());
-  StatusOr<Range> range = RangeParams(*form);
-  if (!range.ok()) return ApiErrorResponse(range.status());
-  if (sets->empty()) sets->emplace_back();  // no match[]: every series
+  StatusOr<ListingParams> p = ParseListingParams(request);
+  if (!p.ok()) return ApiErrorResponse(p.status());
   std::set<std::string> names;
-  for (const std::vector<tsdb::Matcher>& matchers : *sets) {
+  for (const std::vector<tsdb::Matcher>& matchers : p->sets) {
     StatusOr<std::vector<std::string>> found =
-        querier_->LabelNames(matchers, range->start, range->end);
+        querier_->LabelNames(matchers, p->range.start, p->range.end);
     if (!found.ok()) return ApiErrorResponse(found.status());
     names.insert(found->begin(), found->end());
   }
@@ -249,17 +264,12 @@ http::Response ReadApi::LabelValues(const http::Request& request, std::string na
   if (!IsLabelNameSyntax(name)) {
     return ApiErrorResponse(InvalidArgumentError("invalid label name: \"" + name + "\""));
   }
-  StatusOr<http::Form> form = http::Form::FromRequest(request);
-  if (!form.ok()) return ApiErrorResponse(form.status());
-  StatusOr<std::vector<std::vector<tsdb::Matcher>>> sets = MatchParams(*form);
-  if (!sets.ok()) return ApiErrorResponse(sets.status());
-  StatusOr<Range> range = RangeParams(*form);
-  if (!range.ok()) return ApiErrorResponse(range.status());
-  if (sets->empty()) sets->emplace_back();
+  StatusOr<ListingParams> p = ParseListingParams(request);
+  if (!p.ok()) return ApiErrorResponse(p.status());
   std::set<std::string> values;
-  for (const std::vector<tsdb::Matcher>& matchers : *sets) {
+  for (const std::vector<tsdb::Matcher>& matchers : p->sets) {
     StatusOr<std::vector<std::string>> found =
-        querier_->LabelValues(name, matchers, range->start, range->end);
+        querier_->LabelValues(name, matchers, p->range.start, p->range.end);
     if (!found.ok()) return ApiErrorResponse(found.status());
     values.insert(found->begin(), found->end());
   }

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "metrics/text_parser.h"
 #include "tsdb/labels.h"
 
 namespace gw::hub {
@@ -89,32 +90,6 @@ std::optional<size_t> SeriesLength(std::string_view line) {
   return std::nullopt;
 }
 
-Status ParseQuoted(std::string_view* rest, std::string* value) {
-  if (rest->empty() || rest->front() != '"') {
-    return InvalidArgumentError("expected '\"' to open a label value");
-  }
-  rest->remove_prefix(1);
-  while (!rest->empty()) {
-    char c = rest->front();
-    rest->remove_prefix(1);
-    if (c == '"') return Status::Ok();
-    if (c != '\\') {
-      value->push_back(c);
-      continue;
-    }
-    if (rest->empty()) break;
-    char e = rest->front();
-    rest->remove_prefix(1);
-    if (e == 'n') {
-      value->push_back('\n');
-    } else if (e == '\\' || e == '"') {
-      value->push_back(e);
-    } else {
-      return InvalidArgumentError(std::string("invalid escape \"\\") + e + "\" in label value");
-    }
-  }
-  return InvalidArgumentError("label value not closed by '\"'");
-}
 
 }  // namespace
 
@@ -200,7 +175,7 @@ StatusOr<LabelSet> ParseSeries(std::string_view series) {
       }
       rest = SkipBlanks(rest.substr(1));
       std::string value;
-      GW_RETURN_IF_ERROR(ParseQuoted(&rest, &value));
+      GW_RETURN_IF_ERROR(metrics::ParseQuotedLabelValue(&rest, &value));
       labels.emplace_back(std::move(name), std::move(value));
       rest = SkipBlanks(rest);
       if (!rest.empty() && rest.front() == ',') {

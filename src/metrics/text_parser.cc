@@ -47,28 +47,8 @@ std::string_view LineParser::TakeName() {
 }
 
 bool LineParser::ParseQuoted(std::string* value) {
-  if (rest_.empty() || rest_.front() != '"') return Fail("expected '\"' to open a label value");
-  rest_.remove_prefix(1);
-  while (!rest_.empty()) {
-    char c = rest_.front();
-    rest_.remove_prefix(1);
-    if (c == '"') return true;
-    if (c != '\\') {
-      value->push_back(c);
-      continue;
-    }
-    if (rest_.empty()) break;
-    char e = rest_.front();
-    rest_.remove_prefix(1);
-    if (e == 'n') {
-      value->push_back('\n');
-    } else if (e == '\\' || e == '"') {
-      value->push_back(e);
-    } else {
-      return Fail(std::string("invalid escape \"\\") + e + "\" in label value");
-    }
-  }
-  return Fail("label value not closed by '\"'");
+  Status s = ParseQuotedLabelValue(&rest_, value);
+  return s.ok() || Fail(s.message());
 }
 
 bool LineParser::ParseLabels(Labels* labels) {
@@ -220,6 +200,33 @@ StatusOr<ParsedExposition> ParseText(std::string_view text) {
     out.samples.push_back(std::move(sample));
   }
   return out;
+}
+
+Status ParseQuotedLabelValue(std::string_view* rest, std::string* value) {
+  if (rest->empty() || rest->front() != '"') {
+    return InvalidArgumentError("expected '\"' to open a label value");
+  }
+  rest->remove_prefix(1);
+  while (!rest->empty()) {
+    char c = rest->front();
+    rest->remove_prefix(1);
+    if (c == '"') return Status::Ok();
+    if (c != '\\') {
+      value->push_back(c);
+      continue;
+    }
+    if (rest->empty()) break;
+    char e = rest->front();
+    rest->remove_prefix(1);
+    if (e == 'n') {
+      value->push_back('\n');
+    } else if (e == '\\' || e == '"') {
+      value->push_back(e);
+    } else {
+      return InvalidArgumentError(std::string("invalid escape \"\\") + e + "\" in label value");
+    }
+  }
+  return InvalidArgumentError("label value not closed by '\"'");
 }
 
 }  // namespace gw::metrics

@@ -33,6 +33,11 @@ struct ParsedExposition {
 // Errors: kInvalidArgument "line N: what was wrong" on the first malformed line.
 StatusOr<ParsedExposition> ParseText(std::string_view text);
 
+// Reads a quoted label value ("..." with the exposition escapes \\, \" and \n) from the front of
+// *rest into *value, and advances *rest past the closing quote. kInvalidArgument for a missing
+// quote, an unknown escape or an unclosed value. Shared by the parser and the hub's scrapes.
+Status ParseQuotedLabelValue(std::string_view* rest, std::string* value);
+
 }  // namespace gw::metrics
 
 #endif  // GW_METRICS_TEXT_PARSER_H_
