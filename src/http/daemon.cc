@@ -48,7 +48,8 @@ StatusOr<std::unique_ptr<Server>> StartExporterServer(const DaemonFlags& flags,
 
 int RunDaemonMain(std::string_view program, const SignalWaiter& signals, const Status& flags_status,
                   const std::optional<std::string>& exit_message, const DaemonFlags& flags,
-                  const std::function<StatusOr<std::unique_ptr<Daemon>>()>& start) {
+                  const std::function<StatusOr<std::unique_ptr<Daemon>>()>& start,
+                  int malloc_arenas) {
   std::string name(program);
   if (!flags_status.ok()) {
     std::fprintf(stderr, "%s: %s (see --help)\n", name.c_str(), flags_status.message().c_str());
@@ -60,7 +61,7 @@ int RunDaemonMain(std::string_view program, const SignalWaiter& signals, const S
   }
   // One malloc arena: the daemons allocate little per request (pages are pre-rendered), and
   // per-thread arenas cost about 1.5 MiB of resident memory for nothing (docs/benchmarks.md).
-  mallopt(M_ARENA_MAX, 1);
+  if (malloc_arenas > 0) mallopt(M_ARENA_MAX, malloc_arenas);
   if (Status s = InitLogging(flags.log_level); !s.ok()) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), s.message().c_str());
     return 2;

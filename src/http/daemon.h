@@ -36,9 +36,12 @@ Response ServeExporter(const Request& request, metrics::ExpositionCache& cache,
 // The body of a daemon's main() after its flags are parsed: prints a flag error (exit 2) or the
 // --help/--version text (exit 0), sets up logging, calls `start`, and runs until terminated.
 // A start failure exits 2 for kInvalidArgument (bad config) and 1 otherwise.
+// `malloc_arenas` > 0 caps glibc's malloc arenas (1 suits the exporters: little allocation,
+// lowest RSS); 0 leaves glibc's default, for daemons that allocate from many threads (the hub).
 int RunDaemonMain(std::string_view program, const SignalWaiter& signals, const Status& flags_status,
                   const std::optional<std::string>& exit_message, const DaemonFlags& flags,
-                  const std::function<StatusOr<std::unique_ptr<Daemon>>()>& start);
+                  const std::function<StatusOr<std::unique_ptr<Daemon>>()>& start,
+                  int malloc_arenas = 1);
 
 // Starts the HTTP server of an exporter: the daemon flags' address, web config and connection
 // cap, serving ServeExporter(request, cache, title). `cache` must outlive the server.

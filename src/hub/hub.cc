@@ -318,7 +318,7 @@ int RunHubMain(int argc, const char* const* argv) {
   HubOptions options = flags.ok() ? flags->options : HubOptions{};
   return http::RunDaemonMain("gpuwatchdog", signals, flags.status(),
                              flags.ok() ? flags->exit_message : std::nullopt, options.daemon,
-                             http::Starter<Hub>(options));
+                             http::Starter<Hub>(options), /*malloc_arenas=*/0);
 }
 
 }  // namespace gw::hub

@@ -40,6 +40,10 @@ void AppendStoreMetrics(const tsdb::DbStats& s, std::vector<metrics::MetricFamil
   Add(out, "gw_tsdb_out_of_bounds_samples_total",
       "Samples rejected for being older than the head accepts (already in a block).", counter,
       static_cast<double>(s.out_of_bounds_samples));
+  Add(out, "gw_tsdb_stale_ref_samples_total",
+      "Samples refused because the writer's cached series ref named a series the head had "
+      "dropped (the next sample looks the series up again).",
+      counter, static_cast<double>(s.stale_ref_samples));
   Add(out, "gw_tsdb_head_min_time_seconds", "Oldest sample time in the head.", gauge,
       s.head_max_t_ms >= s.head_min_t_ms ? static_cast<double>(s.head_min_t_ms) / 1000 : 0);
   Add(out, "gw_tsdb_head_max_time_seconds", "Newest sample time in the head.", gauge,

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/clock.h"
@@ -56,6 +57,7 @@ struct DbStats {
   uint64_t wal_bytes = 0;
   uint64_t wal_segments = 0;
   uint64_t out_of_bounds_samples = 0;
+  uint64_t stale_ref_samples = 0;
   uint64_t head_cuts = 0;
   uint64_t compactions = 0;
   uint64_t compaction_failures = 0;
@@ -146,7 +148,15 @@ class Db final : public Storage, private Querier {
   mutable std::shared_mutex blocks_mu_;
   std::vector<std::shared_ptr<const Block>> blocks_;  // sorted by min_t
 
+  // Refs that Commit found dropped (a stale hint): Append looks their labels up again.
+  bool IsStaleHint(SeriesRef ref) const;
+  void AddStaleHint(SeriesRef ref);
+  mutable std::mutex stale_mu_;
+  std::unordered_set<SeriesRef> stale_hints_;
+  std::atomic<bool> has_stale_hints_{false};
+
   std::atomic<uint64_t> out_of_bounds_{0};
+  std::atomic<uint64_t> stale_refs_{0};
   std::atomic<uint64_t> head_cuts_{0};
   std::atomic<uint64_t> compactions_{0};
   std::atomic<uint64_t> compaction_failures_{0};

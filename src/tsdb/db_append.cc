@@ -20,7 +20,11 @@ class Db::DbAppender : public Appender {
       return ref_hint;
     }
     SeriesRef ref = ref_hint;
-    if (ref == 0 || !db_->head_.Contains(ref)) {
+    // Hints are trusted: checking each against the head would cost a second lookup per sample.
+    if (ref != 0 && db_->has_stale_hints_.load(std::memory_order_relaxed) && db_->IsStaleHint(ref)) {
+      ref = 0;
+    }
+    if (ref == 0) {
       bool created = false;
       GW_ASSIGN_OR_RETURN(ref, db_->head_.GetOrCreate(labels, &created));
       if (created) new_series_.push_back({ref, labels});
@@ -127,9 +131,10 @@ StatusOr<CommitResult> Db::DbAppender::Commit() {
       case AppendOutcome::kDuplicate:
         ++result.duplicate;
         break;
-      case AppendOutcome::kNotFound:  // truncated between Append and Commit: too old now
-        ++result.out_of_bounds;
-        db_->out_of_bounds_.fetch_add(1, std::memory_order_relaxed);
+      case AppendOutcome::kNotFound:  // a stale hint: the head dropped the series
+        ++result.stale_ref;
+        db_->stale_refs_.fetch_add(1, std::memory_order_relaxed);
+        db_->AddStaleHint(s.ref);
         break;
     }
   }
@@ -147,6 +152,19 @@ StatusOr<CommitResult> Db::DbAppender::Commit() {
   new_series_.clear();
   samples_.clear();
   return result;
+}
+
+bool Db::IsStaleHint(SeriesRef ref) const {
+  std::lock_guard lock(stale_mu_);
+  return stale_hints_.contains(ref);
+}
+
+void Db::AddStaleHint(SeriesRef ref) {
+  std::lock_guard lock(stale_mu_);
+  // Refs are never reused, so a stale ref stays stale; the bound only keeps memory in check.
+  if (stale_hints_.size() >= 100'000) stale_hints_.clear();
+  stale_hints_.insert(ref);
+  has_stale_hints_.store(true, std::memory_order_relaxed);
 }
 
 std::unique_ptr<Appender> Db::NewAppender() { return std::make_unique<DbAppender>(this); }

@@ -191,6 +191,7 @@ DbStats Db::stats() const {
     }
   }
   s.out_of_bounds_samples = out_of_bounds_.load();
+  s.stale_ref_samples = stale_refs_.load();
   s.head_cuts = head_cuts_.load();
   s.compactions = compactions_.load();
   s.compaction_failures = compaction_failures_.load();

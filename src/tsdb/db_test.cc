@@ -280,6 +280,32 @@ TEST(DbTest, LabelNamesAndValuesCoverBlocksAndHead) {
   EXPECT_THAT(*none, IsEmpty());
 }
 
+TEST(DbTest, AStaleRefHintCostsOneSampleThenResolvesAgain) {
+  FaultInjectionEnv env;
+  auto db = MustOpen(&env);
+  auto app = db->NewAppender();
+  StatusOr<SeriesRef> old_ref = app->Append(0, Series(99), 0, 1);
+  ASSERT_TRUE(old_ref.ok());
+  ASSERT_TRUE(app->Commit().ok());
+  Ingest(*db, 2, 40, 0);  // the other series go on; Series(99) has nothing after t = 0
+  ASSERT_TRUE(db->Maintain().ok());
+  ASSERT_GE(db->stats().head.series_removed, 1u);  // Series(99) left the head
+
+  StatusOr<SeriesRef> hinted = app->Append(*old_ref, Series(99), 500'000, 2);
+  ASSERT_TRUE(hinted.ok());
+  StatusOr<CommitResult> r = app->Commit();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->stale_ref, 1u);
+  EXPECT_EQ(r->appended, 0u);
+  StatusOr<SeriesRef> fresh = app->Append(*hinted, Series(99), 510'000, 3);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_NE(*fresh, *old_ref);
+  r = app->Commit();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->appended, 1u);
+  EXPECT_EQ(db->stats().stale_ref_samples, 1u);
+}
+
 class RecordingObserver : public IngestObserver {
  public:
   void OnSeries(SeriesRef ref, const Labels& labels) override { series[ref] = labels; }

@@ -27,6 +27,8 @@ struct CommitResult {
   uint64_t duplicate = 0;      // same timestamp as the newest sample, another value
   uint64_t out_of_bounds = 0;  // older than what the head still accepts (already in a block)
   uint64_t series_created = 0;
+  // The ref hint named a series the head has dropped since (see Appender::Append).
+  uint64_t stale_ref = 0;
 };
 
 // A batch of samples that becomes durable (as the WAL's sync policy says) and visible to
@@ -37,8 +39,10 @@ class Appender {
   virtual ~Appender() = default;
 
   // Stages one sample of the series `labels`. `ref_hint` is the ref this call returned for the
-  // same labels before (0 when unknown): with a valid hint the labels are not looked up.
-  // Returns the ref to pass next time. Errors (the sample is not staged): kInvalidArgument for
+  // same labels before (0 when unknown): with a hint the labels are not looked up at all. A hint
+  // for a series the head has dropped since (it had no sample for a block range and a half)
+  // costs that one sample: Commit refuses it (CommitResult::stale_ref) and the next Append with
+  // that hint looks the labels up again. Returns the ref to pass next time. Errors (the sample is not staged): kInvalidArgument for
   // an empty label set.
   virtual StatusOr<SeriesRef> Append(SeriesRef ref_hint, const Labels& labels, int64_t t_ms,
                                      double v) = 0;
