@@ -4,53 +4,26 @@
 // energy counters that grow). Values are a function of the address, the series and the 5-second
 // step, so every scraper of a target at the same moment sees the same page.
 #include <chrono>
-#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "synthetic_series.h"
 #include "common/signals.h"
 #include "http/server.h"
 
 namespace {
 
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  return x ^ (x >> 33);
-}
-
 std::string Page(const std::string& host, int series, int64_t step) {
-  const uint64_t seed = Mix(std::hash<std::string>{}(host));
+  const uint64_t seed = gw::bench::Mix(std::hash<std::string>{}(host));
   std::string out;
   out.reserve(static_cast<size_t>(series) * 80);
-  char line[160];
+  char value[32];
   for (int i = 0; i < series; ++i) {
-    const int gpu = i % 8;
-    const int metric = i / 8;
-    const uint64_t h = Mix(seed ^ (static_cast<uint64_t>(i) << 20));
-    double v = 0;
-    switch (metric % 4) {
-      case 0:  // utilization: holds for a while, then jumps
-        v = static_cast<double>(Mix(h ^ static_cast<uint64_t>(step / 12)) % 101);
-        break;
-      case 1:  // temperature: wanders by a degree
-        v = 40 + static_cast<double>(Mix(h ^ static_cast<uint64_t>(step)) % 3) +
-            static_cast<double>(h % 30);
-        break;
-      case 2:  // memory used in MiB: changes in steps
-        v = static_cast<double>((h % 80) * 1024 + (Mix(h ^ static_cast<uint64_t>(step / 60)) % 4) * 256);
-        break;
-      default:  // an energy counter in mJ
-        v = static_cast<double>(step * 5 * (250'000 + static_cast<int64_t>(h % 100'000)));
-        break;
-    }
-    std::snprintf(line, sizeof(line), "synthetic_gpu_metric_%d{gpu=\"%d\",UUID=\"GPU-%08" PRIx64 "\"} %.17g\n",
-                  metric, gpu, h & 0xffffffff, v);
-    out += line;
+    std::snprintf(value, sizeof(value), " %.17g\n", gw::bench::SeriesValue(seed, i, step));
+    out += gw::bench::SeriesText(seed, i);
+    out += value;
   }
   return out;
 }
