@@ -1,5 +1,7 @@
 // The store's housekeeping: head to block, WAL truncation with checkpoints, compaction,
 // retention. The order of steps, and what a crash between any two leaves: docs/formats/db.md.
+#include <malloc.h>
+
 #include <algorithm>
 #include <limits>
 #include <mutex>
@@ -19,6 +21,25 @@
 
 namespace gw::tsdb {
 namespace {
+
+// A string that sorts as `labels` do among label sets: each name and value with NUL bytes
+// escaped (0 -> 0 1) and ended by 0 0, so a shorter string sorts before its extensions.
+std::string LabelSortKey(const Labels& labels) {
+  std::string key;
+  auto append = [&key](std::string_view s) {
+    for (char c : s) {
+      key.push_back(c);
+      if (c == '\0') key.push_back('\1');
+    }
+    key.push_back('\0');
+    key.push_back('\0');
+  };
+  for (const Label& l : labels) {
+    append(l.name);
+    append(l.value);
+  }
+  return key;
+}
 
 int64_t FloorTo(int64_t t, int64_t range) {
   return t >= 0 ? t / range * range : -((-t + range - 1) / range) * range;
@@ -41,6 +62,9 @@ Status Db::Maintain() {
   }
   if (cut) {
     if (Status s = TruncateWal(); !s.ok()) return s.WithContext("truncating the WAL");
+    // The cut freed the head's old chunks and its own buffers; give the pages back, or glibc
+    // keeps them and the process' resident size stays at its peak.
+    malloc_trim(0);
   }
   if (Status s = Compact(); !s.ok()) {
     compaction_failures_.fetch_add(1);
@@ -57,16 +81,23 @@ Status Db::CutBlock(int64_t range_start) {
     std::lock_guard lock(commit_mu_);
     min_valid_t_ = std::max(min_valid_t_.load(), range_end);
   }
-  std::vector<std::pair<Labels, SeriesRef>> series;
-  head_.ForEachSeries([&](SeriesRef ref, const Labels& labels) { series.emplace_back(labels, ref); });
-  std::sort(series.begin(), series.end());
+  // Blocks list series in label order. A compact sort key per series, rather than a copy of
+  // every label set, keeps the cut's memory small next to the head's.
+  std::vector<std::pair<std::string, SeriesRef>> order;
+  head_.ForEachSeries([&](SeriesRef ref, const Labels& labels) {
+    order.emplace_back(LabelSortKey(labels), ref);
+  });
+  std::sort(order.begin(), order.end());
 
   GW_ASSIGN_OR_RETURN(std::unique_ptr<BlockWriter> writer,
                       BlockWriter::Create(env_, dir_, range_start, range_end));
-  for (const auto& [labels, ref] : series) {
+  for (auto& [key, ref] : order) {
     // Head chunks never cross a block boundary, so these lie wholly inside the range.
     std::vector<ChunkSnapshot> chunks = head_.Chunks(ref, range_start, range_end - 1);
+    std::string().swap(key);
     if (chunks.empty()) continue;
+    const Labels labels = head_.SeriesLabels(ref);
+    if (labels.empty()) continue;  // only the maintenance thread removes series
     GW_RETURN_IF_ERROR(writer->AddSeries(labels, chunks));
   }
   GW_ASSIGN_OR_RETURN(BlockMeta meta, writer->Finish());
@@ -188,6 +219,7 @@ Status Db::Compact() {
   // parents, which the next open deletes because the merged block names them).
   for (const std::string& ulid : plan) GW_RETURN_IF_ERROR(DeleteBlock(env_, JoinPath(dir_, ulid)));
   compactions_.fetch_add(1);
+  malloc_trim(0);  // the merge's buffers, as after a cut
   GW_LOG_INFO("compacted {} blocks into {} [{}, {})", plan.size(), meta.ulid, meta.min_t_ms,
               meta.max_t_ms);
   return Status::Ok();

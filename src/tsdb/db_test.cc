@@ -306,6 +306,26 @@ TEST(DbTest, AStaleRefHintCostsOneSampleThenResolvesAgain) {
   EXPECT_EQ(db->stats().stale_ref_samples, 1u);
 }
 
+TEST(DbTest, BlocksKeepLabelOrderWhateverTheBytes) {
+  FaultInjectionEnv env;
+  auto db = MustOpen(&env);
+  const std::vector<std::string> values = {"a", std::string("a\0b", 3), "ab", "a\x01", "", "b",
+                                           std::string("\0", 1), "\xff"};
+  auto app = db->NewAppender();
+  std::vector<SeriesRef> refs(values.size(), 0);
+  for (int step = 0; step < 40; ++step) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      Labels labels{{"__name__", "gpu_util"}, {"v", values[i]}};
+      refs[i] = *app->Append(refs[i], labels, step * 10'000, 1);
+    }
+    ASSERT_TRUE(app->Commit().ok());
+  }
+  const Status s = db->Maintain();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_GE(db->stats().head_cuts, 1u);
+  EXPECT_EQ(ReadAll(*db).size(), values.size());
+}
+
 class RecordingObserver : public IngestObserver {
  public:
   void OnSeries(SeriesRef ref, const Labels& labels) override { series[ref] = labels; }
