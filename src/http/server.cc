@@ -427,6 +427,11 @@ void Server::Impl::Shutdown() {
   ioc.stop();
   for (std::thread& thread : threads) thread.join();
   threads.clear();
+  // A session whose handler outlived the grace period never unregistered: its Conn refers to a
+  // strand of `ioc`, so it must go now, before `ioc` is destroyed (members die in reverse order
+  // and `conns` is declared first).
+  lock.lock();
+  conns.clear();
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
