@@ -1,6 +1,7 @@
 // A small synchronous HTTP/1.1 client: one request per connection, http:// and https://.
-// For tests, and for the hub's scrapes and notifications. It does not decompress bodies and
-// does not follow redirects.
+// For tests, and for the hub's notifications and remote writes; the hub's scrapes keep their
+// connections open with HttpConnection (connection.h). It does not decompress bodies and does
+// not follow redirects.
 #ifndef GW_HTTP_CLIENT_H_
 #define GW_HTTP_CLIENT_H_
 

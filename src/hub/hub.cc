@@ -1,5 +1,7 @@
 #include "hub/hub.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -314,6 +316,12 @@ int RunHubMain(int argc, const char* const* argv) {
     return CheckConfigMain(argc - 1, argv + 1);
   }
   SignalWaiter signals;  // first, so every thread inherits the blocked signals
+  // Each scrape target keeps a connection (a socket and its I/O context's descriptors) open
+  // between scrapes: raise the soft descriptor limit to the hard one, as Prometheus does.
+  if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
   auto flags = ParseHubFlags(argc, argv);
   HubOptions options = flags.ok() ? flags->options : HubOptions{};
   return http::RunDaemonMain("gpuwatchdog", signals, flags.status(),

@@ -9,7 +9,6 @@
 #include <map>
 #include <sstream>
 
-#include "http/client.h"
 #include "http/gzip.h"
 
 namespace gw::hub {
@@ -60,6 +59,12 @@ std::string_view ReasonOf(const Status& status) {
 
 StatusOr<FetchedPage> FetchPage(const std::string& url, const FetchOptions& options,
                                 FetchError* error) {
+  http::HttpConnection once({}, http::ConnectionMode::kClose);
+  return FetchPage(url, options, &once, error);
+}
+
+StatusOr<FetchedPage> FetchPage(const std::string& url, const FetchOptions& options,
+                                http::HttpConnection* connection, FetchError* error) {
   char timeout_s[32];
   std::snprintf(timeout_s, sizeof timeout_s, "%g", static_cast<double>(options.timeout_ms) / 1e3);
   std::map<std::string, std::string> headers = {
@@ -76,10 +81,11 @@ StatusOr<FetchedPage> FetchPage(const std::string& url, const FetchOptions& opti
     }
     headers["Authorization"] = "Basic " + Base64(options.basic_auth->username + ":" + password);
   }
-  http::ClientOptions client;
+  size_t max_bytes = http::ClientOptions().max_response_bytes;
   uint64_t limit = options.body_size_limit_bytes;
-  if (limit != 0 && limit < client.max_response_bytes) client.max_response_bytes = limit;
-  auto response = http::HttpGet(url, headers, std::chrono::milliseconds(options.timeout_ms), client);
+  if (limit != 0 && limit < max_bytes) max_bytes = limit;
+  auto response = connection->Request("GET", url, headers, "",
+                                      std::chrono::milliseconds(options.timeout_ms), max_bytes);
   if (!response.ok()) return Fail(response.status(), ReasonOf(response.status()), error);
   if (response->status < 200 || response->status > 299) {
     return Fail(FailedPreconditionError("HTTP " + std::to_string(response->status) + " from " + url),
@@ -88,7 +94,7 @@ StatusOr<FetchedPage> FetchPage(const std::string& url, const FetchOptions& opti
   FetchedPage page;
   page.content_type = response->headers["content-type"];
   if (response->headers["content-encoding"] == "gzip") {
-    auto body = http::GzipDecompress(response->body, client.max_response_bytes);
+    auto body = http::GzipDecompress(response->body, max_bytes);
     if (!body.ok()) {
       return Fail(body.status().WithContext("gzip body from " + url),
                   body.status().code() == StatusCode::kResourceExhausted ? kFailBodySize

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "http/connection.h"
 #include "hub/hub_config.h"
 
 namespace gw::hub {
@@ -50,9 +51,16 @@ struct FetchError {
 // (connection), kFailedPrecondition "HTTP 503" for a non-2xx answer (http_status),
 // kResourceExhausted past the body limit (body_size_limit), kNotFound / kIoError for an
 // unreadable password_file (auth_config), kInvalidArgument for bad gzip (parse).
-// Thread-safe.
+// Thread-safe: each call opens its own connection and closes it.
 StatusOr<FetchedPage> FetchPage(const std::string& url, const FetchOptions& options,
                                 FetchError* error);
+
+// The same over `connection`, which stays open for the next fetch when the target allows it
+// (one per scrape loop, as Prometheus keeps one per target). A connection the target closed
+// meanwhile is replaced without failing the fetch. Errors and reasons as above.
+// REQUIRES: calls with the same connection do not overlap.
+StatusOr<FetchedPage> FetchPage(const std::string& url, const FetchOptions& options,
+                                http::HttpConnection* connection, FetchError* error);
 
 }  // namespace gw::hub
 

@@ -102,7 +102,7 @@ ScrapeResult ScrapeLoop::ScrapeOnce(int64_t scheduled_ms) {
   FetchOptions fetch{settings_->timeout_ms, settings_->body_size_limit_bytes,
                      settings_->basic_auth};
   FetchError fetch_error;
-  auto page = FetchPage(target_.url, fetch, &fetch_error);
+  auto page = FetchPage(target_.url, fetch, &connection_, &fetch_error);
   std::unique_ptr<tsdb::Appender> app = storage_->NewAppender();
   PageStats stats;
   if (!page.ok()) {
@@ -259,6 +259,7 @@ void ScrapeLoop::Stop(int64_t now_ms, bool write_stale_markers) {
   std::lock_guard lock(scrape_mu_);
   if (stopped_) return;
   stopped_ = true;
+  connection_.Close();
   if (!write_stale_markers) return;
   int64_t t_ms = std::max(now_ms, last_timestamp_ms_ + 1);
   std::unique_ptr<tsdb::Appender> app = storage_->NewAppender();

@@ -17,6 +17,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "http/connection.h"
 #include "hub/hub_config.h"
 #include "hub/scrape_page.h"
 #include "hub/target.h"
@@ -93,7 +94,8 @@ class ScrapeLoop {
 
   // Ends the loop: writes stale markers for everything it wrote last (page and report series)
   // at max(now_ms, last scrape + 1ms), unless `write_stale_markers` is false (a replacement
-  // loop took the series over with TakeLiveSeries). Idempotent.
+  // loop took the series over with TakeLiveSeries). Closes the connection to the target.
+  // Idempotent.
   void Stop(int64_t now_ms, bool write_stale_markers = true);
 
   // Hands the series of the last good scrape to a replacement loop (same target, new
@@ -148,6 +150,7 @@ class ScrapeLoop {
   std::array<tsdb::Labels, kReportSeries> report_labels_;
 
   std::mutex scrape_mu_;  // held for a whole scrape; guards everything below up to status_mu_
+  http::HttpConnection connection_;  // to the target, kept open between scrapes
   Cache cache_;
   uint64_t iteration_ = 0;
   std::vector<LiveSeries> inherited_;

@@ -288,6 +288,53 @@ TEST_F(ScrapeLoopTest, TimeoutFailsTheScrapeInTime) {
   EXPECT_EQ(Last("up"), 0);
 }
 
+TEST_F(ScrapeLoopTest, FetchPageKeepsOneConnectionAcrossFetches) {
+  server_.SetPage("a 1\n");
+  server_.SetGzip(true);
+  server_.RequireBasicAuth("hub", "s3cret");
+  FetchOptions options{.timeout_ms = 5000, .basic_auth = BasicAuth{"hub", "s3cret", ""}};
+  std::string url = "http://" + server_.address() + "/metrics";
+  http::HttpConnection connection;
+  for (int i = 0; i < 3; ++i) {
+    FetchError error;
+    auto page = FetchPage(url, options, &connection, &error);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_EQ(page->body, "a 1\n");
+  }
+  EXPECT_EQ(server_.requests(), 3);
+  EXPECT_EQ(server_.last_request().Header("accept-encoding"), "gzip");
+  EXPECT_EQ(connection.connections_opened(), 1u);
+  EXPECT_TRUE(connection.open());
+
+  // Failures keep their reasons over a kept connection.
+  FetchError error;
+  options.basic_auth->password = "nope";
+  EXPECT_EQ(FetchPage(url, options, &connection, &error).status().message(),
+            "HTTP 401 from " + url);
+  EXPECT_EQ(error.reason, kFailHttpStatus);
+  options.basic_auth->password = "s3cret";
+  options.body_size_limit_bytes = 2;  // the decompressed page is 4 bytes
+  EXPECT_EQ(FetchPage(url, options, &connection, &error).status().code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_EQ(error.reason, kFailBodySize);
+}
+
+TEST_F(ScrapeLoopTest, TimeoutHoldsOnTheKeptConnectionAndTheNextScrapeRecovers) {
+  server_.SetPage("a 1\n");
+  auto loop = MakeLoop("    scrape_interval: 1s\n    scrape_timeout: 200ms\n");
+  ASSERT_TRUE(loop->ScrapeOnce(kT0).ok);
+  server_.SetDelay(std::chrono::milliseconds(1500));
+  auto start = std::chrono::steady_clock::now();
+  ScrapeResult r = loop->ScrapeOnce(kT0 + 1000);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1200));
+  EXPECT_EQ(r.failure_reason, kFailTimeout);
+  server_.SetDelay(std::chrono::milliseconds(0));
+  r = loop->ScrapeOnce(kT0 + 2000);
+  EXPECT_TRUE(r.ok) << r.error.ToString();
+  EXPECT_THAT(Points(L("up")), ::testing::ElementsAre(P(kT0, 1), P(kT0 + 1000, 0),
+                                                      P(kT0 + 2000, 1)));
+}
+
 TEST_F(ScrapeLoopTest, StopMarksPageAndReportSeriesStale) {
   server_.SetPage("a 1\n");
   auto loop = MakeLoop();
