@@ -73,7 +73,10 @@ class HubImpl : public Hub {
   ~HubImpl() override { Shutdown(); }
 
   Status StartAll() {
-    GW_ASSIGN_OR_RETURN(config_, LoadHubConfigFile(options_.config_file));
+    StatusOr<HubConfig> config = LoadHubConfigFile(options_.config_file);
+    // A missing or unreadable config is a usage error like an invalid one: exit 2.
+    if (!config.ok()) return InvalidArgumentError(config.status().message());
+    config_ = *std::move(config);
     tsdb::DbOptions db_options;
     db_options.block_range_ms = options_.block_range_ms;
     db_options.retention_ms = options_.retention_ms;
