@@ -29,6 +29,8 @@ export GW_CLUSTER_SLURMD_PORT_BASE=${GW_CLUSTER_SLURMD_PORT_BASE:-36820}
 export GW_CLUSTER_GPU_NET=${GW_CLUSTER_GPU_NET:-127.0.3}
 export GW_CLUSTER_GPU_PORT=${GW_CLUSTER_GPU_PORT:-9400}
 export GW_CLUSTER_SLURM_EXPORTER_ADDR=${GW_CLUSTER_SLURM_EXPORTER_ADDR:-127.0.0.3:9341}
+export GW_CLUSTER_HUB_ADDR=${GW_CLUSTER_HUB_ADDR:-127.0.0.3:3000}
+export GW_CLUSTER_SCRAPE_INTERVAL=${GW_CLUSTER_SCRAPE_INTERVAL:-1s}
 export GW_CLUSTER_SLURM_REFRESH=${GW_CLUSTER_SLURM_REFRESH:-2s}
 export GW_CLUSTER_SLURM_TIMEOUT=${GW_CLUSTER_SLURM_TIMEOUT:-2s}
 
@@ -94,6 +96,25 @@ if [[ -x $build/src/slurm_exporter/gpuwatchdog-slurm-exporter ]]; then
   check "idle cluster: slurm_nodes_idle matches sinfo ($idle)" wait_for 20 test "$(idle_metric)" == "$idle"
   check "idle cluster: slurm_gpus_alloc is 0" test "$(curl -sf "$SLURM_EXPORTER_URL" | awk '$1 == "slurm_gpus_alloc" {print $2}')" == 0
   check "idle cluster: slurm_queue_running is 0" test "$(curl -sf "$SLURM_EXPORTER_URL" | awk '$1 == "slurm_queue_running" {print $2}')" == 0
+fi
+
+# ---- the hub: GPU nodes discovered through Slurm, scraped into its store ----------------------
+if [[ -x $build/src/hub/gpuwatchdog && -n ${HUB_URL:-} ]]; then
+  hub_series() { curl -sfG "$HUB_URL/api/v1/series" --data-urlencode "match[]=$1"; }
+  hub_instances() { hub_series 'up{job="gpu"}' | grep -o '"instance":"[^"]*"' | cut -d'"' -f4 | sort | tr '\n' ' '; }
+  want_instances=$(sinfo -h -N -o %N | sort -u | sed "s/\$/:$GW_CLUSTER_GPU_PORT/" | tr '\n' ' ')
+  check "the hub scrapes every node sinfo lists, found through the Slurm exporter ($want_instances)" \
+    wait_for 30 eval '[[ "$(hub_instances)" == "$want_instances" ]]'
+  # Ground truth for the GPUs: the gres counts slurmctld reports.
+  gres_gpus=$(sinfo -h -N -O "NodeList: ,Gres:" | sort -u | awk '{n = split($2, a, ":"); s += a[n]} END {print s}')
+  hub_gpus() { hub_series 'DCGM_FI_DEV_GPU_UTIL' | grep -o '"__name__":"DCGM_FI_DEV_GPU_UTIL"' | wc -l; }
+  check "the hub holds one DCGM_FI_DEV_GPU_UTIL series per GPU in Slurm's gres ($gres_gpus)" \
+    wait_for 20 eval '[[ "$(hub_gpus)" -eq "$gres_gpus" ]]'
+  check "the hub scrapes the Slurm exporter too" wait_for 20 eval '[[ -n "$(hub_series "up{job=\"slurm\"}" | grep -o slurm)" ]]'
+  check "the hub's node names agree with the GPU exporters' Hostname labels" \
+    eval '[[ "$(curl -sf "$HUB_URL/api/v1/label/Hostname/values" | grep -o "node[0-9]*" | sort | tr "\n" " ")" == "$(sinfo -h -N -o %N | sort -u | tr "\n" " ")" ]]'
+else
+  echo "NOTE: no hub binary in $build; not started, not checked"
 fi
 
 # ---- jobs ------------------------------------------------------------------------------------
