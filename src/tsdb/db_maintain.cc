@@ -91,6 +91,7 @@ Status Db::CutBlock(int64_t range_start) {
 
   GW_ASSIGN_OR_RETURN(std::unique_ptr<BlockWriter> writer,
                       BlockWriter::Create(env_, dir_, range_start, range_end));
+  uint64_t series_written = 0;
   for (auto& [key, ref] : order) {
     // Head chunks never cross a block boundary, so these lie wholly inside the range.
     std::vector<ChunkSnapshot> chunks = head_.Chunks(ref, range_start, range_end - 1);
@@ -99,10 +100,16 @@ Status Db::CutBlock(int64_t range_start) {
     const Labels labels = head_.SeriesLabels(ref);
     if (labels.empty()) continue;  // only the maintenance thread removes series
     GW_RETURN_IF_ERROR(writer->AddSeries(labels, chunks));
+    ++series_written;
   }
-  GW_ASSIGN_OR_RETURN(BlockMeta meta, writer->Finish());
-  GW_ASSIGN_OR_RETURN(std::unique_ptr<Block> block, Block::Open(env_, JoinPath(dir_, meta.ulid)));
-  {
+  BlockMeta meta;
+  if (series_written == 0) {
+    // A range with no samples (the head reached back to an old straggler): no block for it;
+    // the writer removes its .tmp directory.
+    writer.reset();
+  } else {
+    GW_ASSIGN_OR_RETURN(meta, writer->Finish());
+    GW_ASSIGN_OR_RETURN(std::unique_ptr<Block> block, Block::Open(env_, JoinPath(dir_, meta.ulid)));
     std::unique_lock lock(blocks_mu_);
     blocks_.push_back(std::move(block));
     std::sort(blocks_.begin(), blocks_.end(), [](const auto& a, const auto& b) {
@@ -115,8 +122,10 @@ Status Db::CutBlock(int64_t range_start) {
   if (observer_ != nullptr && !removed.empty()) observer_->OnSeriesRemoved(removed);
   head_min_t_ = std::max(head_min_t_.load(), range_end);
   head_cuts_.fetch_add(1);
-  GW_LOG_INFO("cut block {} [{}, {}) out of the head: {} series, {} samples", meta.ulid,
-              range_start, range_end, meta.num_series, meta.num_samples);
+  if (series_written > 0) {
+    GW_LOG_INFO("cut block {} [{}, {}) out of the head: {} series, {} samples", meta.ulid,
+                range_start, range_end, meta.num_series, meta.num_samples);
+  }
   return Status::Ok();
 }
 

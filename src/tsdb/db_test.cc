@@ -326,6 +326,22 @@ TEST(DbTest, BlocksKeepLabelOrderWhateverTheBytes) {
   EXPECT_EQ(ReadAll(*db).size(), values.size());
 }
 
+TEST(DbTest, AnOldStragglerCutsNoEmptyBlocks) {
+  FaultInjectionEnv env;
+  auto db = MustOpen(&env);
+  auto app = db->NewAppender();
+  ASSERT_TRUE(app->Append(0, Series(0), -20 * kRange, 1).ok());  // far older than the rest
+  ASSERT_TRUE(app->Commit().ok());
+  Ingest(*db, 2, 20, 0);  // 0 .. 190 s
+  ASSERT_TRUE(db->Maintain().ok());
+  // Blocks only for ranges with samples: the straggler's and those of [0, 120 s).
+  EXPECT_EQ(db->stats().blocks, 3u);
+  EXPECT_EQ(ReadAll(*db, -21 * kRange, -19 * kRange).size(), 1u);
+  StatusOr<std::vector<std::string>> children = env.GetChildren("/db");
+  ASSERT_TRUE(children.ok());
+  for (const std::string& name : *children) EXPECT_FALSE(name.ends_with(".tmp")) << name;
+}
+
 class RecordingObserver : public IngestObserver {
  public:
   void OnSeries(SeriesRef ref, const Labels& labels) override { series[ref] = labels; }
