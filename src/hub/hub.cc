@@ -132,7 +132,12 @@ class HubImpl : public Hub {
   Status Reload() override {
     StatusOr<HubConfig> fresh = LoadHubConfigFile(options_.config_file);
     if (!fresh.ok()) return fresh.status().WithContext("keeping the running config");
-    if (fresh->remote_write.size() != config_.remote_write.size()) {
+    auto urls = [](const HubConfig& c) {
+      std::vector<std::string> out;
+      for (const RemoteWriteConfig& rw : c.remote_write) out.push_back(rw.url);
+      return out;
+    };
+    if (urls(*fresh) != urls(config_)) {
       GW_LOG_WARN("remote_write changes take effect at the next restart");
     }
     GW_RETURN_IF_ERROR(scrapes_->ApplyConfig(*fresh));
