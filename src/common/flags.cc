@@ -30,6 +30,7 @@ StatusOr<int64_t> ParseDurationMs(std::string_view text) {
   if (text == "0") return int64_t{0};
   int64_t total = 0;
   std::string_view rest = text;
+  int64_t previous_unit_ms = std::numeric_limits<int64_t>::max();
   while (!rest.empty()) {
     uint64_t number = 0;
     auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), number);
@@ -43,6 +44,9 @@ StatusOr<int64_t> ParseDurationMs(std::string_view text) {
       }
     }
     if (unit == nullptr) return BadDuration(text, "unknown unit");
+    // As Prometheus' model.ParseDuration: units from the largest down, each at most once.
+    if (unit->ms >= previous_unit_ms) return BadDuration(text, "units out of order or repeated");
+    previous_unit_ms = unit->ms;
     rest.remove_prefix(unit->name.size());
     if (number > static_cast<uint64_t>(std::numeric_limits<int64_t>::max() / unit->ms) ||
         total > std::numeric_limits<int64_t>::max() - static_cast<int64_t>(number) * unit->ms) {

@@ -26,6 +26,9 @@ TEST(ParseDurationTest, RejectsWithAClearMessage) {
   EXPECT_FALSE(ParseDurationMs("s").ok());
   EXPECT_FALSE(ParseDurationMs("-1s").ok());
   EXPECT_FALSE(ParseDurationMs("1.5s").ok());
+  EXPECT_FALSE(ParseDurationMs("1s1m").ok());  // Prometheus: largest unit first
+  EXPECT_FALSE(ParseDurationMs("1m1m").ok());
+  EXPECT_EQ(*ParseDurationMs("1h30m15s500ms"), 5'415'500);
   EXPECT_FALSE(ParseDurationMs("99999999999999999999y").ok());
 }
 
