@@ -15,6 +15,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/yaml_errors.h"
+
 namespace gw::http {
 namespace {
 
@@ -346,7 +348,7 @@ StatusOr<WebConfig> ParseWebConfig(std::string_view yaml_text, std::string_view 
   Parser parser(file_name);
   WebConfig config;
   // yaml-cpp throws; nothing of it escapes this function.
-  try {
+  GW_RETURN_IF_ERROR(CatchYamlErrors(file_name, [&]() -> Status {
     YAML::Node root = YAML::Load(std::string(yaml_text));
     if (!root.IsNull() && !root.IsMap()) {
       return parser.Error(root,
@@ -360,13 +362,8 @@ StatusOr<WebConfig> ParseWebConfig(std::string_view yaml_text, std::string_view 
           if (key == "http_server_config") return parser.Http(value, &config.http);
           return parser.Users(value, &config.basic_auth_users);
         }));
-  } catch (const YAML::Exception& e) {
-    std::string line = e.mark.is_null() ? "" : ":" + std::to_string(e.mark.line + 1);
-    return InvalidArgumentError(std::string(file_name) + line + ": YAML syntax error: " + e.msg +
-                                " (check indentation, colons and quoting)");
-  } catch (const std::exception& e) {
-    return InvalidArgumentError(std::string(file_name) + ": cannot read YAML: " + e.what());
-  }
+    return Status::Ok();
+  }));
   return config;
 }
 

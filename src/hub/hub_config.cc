@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/flags.h"
+#include "common/yaml_errors.h"
 #include "hub/hub_config_yaml.h"
 
 namespace gw::hub {
@@ -156,16 +157,10 @@ Status ParseRoot(const YamlReader& reader, const YAML::Node& root, HubConfig* co
 StatusOr<HubConfig> ParseHubConfig(std::string_view yaml, std::string_view file_name) {
   HubConfig config;
   YamlReader reader(file_name);
-  try {
+  GW_RETURN_IF_ERROR(CatchYamlErrors(file_name, [&] {
     YAML::Node root = YAML::Load(std::string(yaml));
-    GW_RETURN_IF_ERROR(ParseRoot(reader, root, &config));
-  } catch (const YAML::Exception& e) {
-    std::string line = e.mark.is_null() ? "" : ":" + std::to_string(e.mark.line + 1);
-    return InvalidArgumentError(std::string(file_name) + line + ": YAML syntax error: " + e.msg +
-                                " (check indentation, colons and quoting)");
-  } catch (const std::exception& e) {
-    return InvalidArgumentError(std::string(file_name) + ": cannot read YAML: " + e.what());
-  }
+    return ParseRoot(reader, root, &config);
+  }));
   return config;
 }
 
