@@ -76,7 +76,7 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
     if (!ParseDigits(s.substr(pos + 1, 2), &oh) || !ParseDigits(s.substr(pos + 4, 2), &om)) {
       return std::nullopt;
     }
-    offset_s = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
+    offset_s = (int64_t{oh} * 3600 + int64_t{om} * 60) * (s[pos] == '+' ? 1 : -1);
   } else {
     return std::nullopt;
   }
@@ -260,7 +260,7 @@ http::Response ReadApi::LabelNames(const http::Request& request) const {
   return Success(ToJsonArray(names));
 }
 
-http::Response ReadApi::LabelValues(const http::Request& request, std::string name) const {
+http::Response ReadApi::LabelValues(const http::Request& request, const std::string& name) const {
   if (!IsLabelNameSyntax(name)) {
     return ApiErrorResponse(InvalidArgumentError("invalid label name: \"" + name + "\""));
   }

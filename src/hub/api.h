@@ -35,7 +35,7 @@ class ReadApi {
  private:
   http::Response Series(const http::Request& request) const;
   http::Response LabelNames(const http::Request& request) const;
-  http::Response LabelValues(const http::Request& request, std::string name) const;
+  http::Response LabelValues(const http::Request& request, const std::string& name) const;
 
   const tsdb::Querier* querier_;
 };

@@ -49,6 +49,7 @@ class Db::DbAppender : public Appender {
   };
 
   Status Log();
+  void ApplyToHead(CommitResult* result);
 
   Db* const db_;
   std::vector<NewSeries> new_series_;
@@ -85,6 +86,49 @@ Status Db::DbAppender::Log() {
   return Status::Ok();
 }
 
+// Adds the logged samples to the head, counting what it refuses, and keeps the accepted ones
+// for the observer. REQUIRES: db_->commit_mu_ held, the batch logged.
+void Db::DbAppender::ApplyToHead(CommitResult* result) {
+  accepted_.clear();
+  int64_t min_t = db_->head_min_t_.load(std::memory_order_relaxed);
+  int64_t max_t = db_->head_max_t_.load(std::memory_order_relaxed);
+  const int64_t min_valid = db_->min_valid_t_.load(std::memory_order_relaxed);
+  for (const IngestObserver::RefSample& s : samples_) {
+    if (s.t_ms < min_valid) {  // a block was cut since Append: this belongs to it, too late
+      ++result->out_of_bounds;
+      db_->out_of_bounds_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    switch (db_->head_.TryAppend(s.ref, s.t_ms, s.v)) {
+      case AppendOutcome::kAppended:
+        ++result->appended;
+        accepted_.push_back(s);
+        min_t = std::min(min_t, s.t_ms);
+        max_t = std::max(max_t, s.t_ms);
+        break;
+      case AppendOutcome::kRepeat:
+        break;
+      case AppendOutcome::kOutOfOrder:
+        ++result->out_of_order;
+        break;
+      case AppendOutcome::kDuplicate:
+        ++result->duplicate;
+        break;
+      case AppendOutcome::kNotFound:  // a stale hint: the head dropped the series
+        ++result->stale_ref;
+        db_->stale_refs_.fetch_add(1, std::memory_order_relaxed);
+        db_->AddStaleHint(s.ref);
+        break;
+    }
+  }
+  db_->head_min_t_.store(min_t, std::memory_order_relaxed);
+  db_->head_max_t_.store(max_t, std::memory_order_relaxed);
+  if (!accepted_.empty()) {
+    int64_t& segment_max = db_->segment_max_t_.try_emplace(db_->wal_->segment(), max_t).first->second;
+    for (const IngestObserver::RefSample& s : accepted_) segment_max = std::max(segment_max, s.t_ms);
+  }
+}
+
 StatusOr<CommitResult> Db::DbAppender::Commit() {
   CommitResult result;
   result.out_of_bounds = out_of_bounds_;
@@ -106,44 +150,7 @@ StatusOr<CommitResult> Db::DbAppender::Commit() {
     return db_->write_error_;
   }
 
-  accepted_.clear();
-  int64_t min_t = db_->head_min_t_.load(std::memory_order_relaxed);
-  int64_t max_t = db_->head_max_t_.load(std::memory_order_relaxed);
-  const int64_t min_valid = db_->min_valid_t_.load(std::memory_order_relaxed);
-  for (const IngestObserver::RefSample& s : samples_) {
-    if (s.t_ms < min_valid) {  // a block was cut since Append: this belongs to it, too late
-      ++result.out_of_bounds;
-      db_->out_of_bounds_.fetch_add(1, std::memory_order_relaxed);
-      continue;
-    }
-    switch (db_->head_.TryAppend(s.ref, s.t_ms, s.v)) {
-      case AppendOutcome::kAppended:
-        ++result.appended;
-        accepted_.push_back(s);
-        min_t = std::min(min_t, s.t_ms);
-        max_t = std::max(max_t, s.t_ms);
-        break;
-      case AppendOutcome::kRepeat:
-        break;
-      case AppendOutcome::kOutOfOrder:
-        ++result.out_of_order;
-        break;
-      case AppendOutcome::kDuplicate:
-        ++result.duplicate;
-        break;
-      case AppendOutcome::kNotFound:  // a stale hint: the head dropped the series
-        ++result.stale_ref;
-        db_->stale_refs_.fetch_add(1, std::memory_order_relaxed);
-        db_->AddStaleHint(s.ref);
-        break;
-    }
-  }
-  db_->head_min_t_.store(min_t, std::memory_order_relaxed);
-  db_->head_max_t_.store(max_t, std::memory_order_relaxed);
-  if (!accepted_.empty()) {
-    int64_t& segment_max = db_->segment_max_t_.try_emplace(db_->wal_->segment(), max_t).first->second;
-    for (const IngestObserver::RefSample& s : accepted_) segment_max = std::max(segment_max, s.t_ms);
-  }
+  ApplyToHead(&result);
   result.series_created = new_series_.size();
   if (db_->observer_ != nullptr) {
     for (const NewSeries& s : new_series_) db_->observer_->OnSeries(s.ref, s.labels);

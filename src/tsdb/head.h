@@ -138,7 +138,7 @@ class Head {
   std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> TruncateShard(Shard& shard,
                                                                          int64_t mint_ms);
 
-  const HeadOptions options_;
+  const HeadOptions options_{};
   std::array<Shard, kNumShards> shards_;
   MemIndex index_;
   std::atomic<uint64_t> next_id_{1};
