@@ -77,6 +77,24 @@ class HubImpl : public Hub {
     // A missing or unreadable config is a usage error like an invalid one: exit 2.
     if (!config.ok()) return InvalidArgumentError(config.status().message());
     config_ = *std::move(config);
+    GW_RETURN_IF_ERROR(OpenStore());
+    GW_RETURN_IF_ERROR(StartRemoteWrite());
+    receiver_ = std::make_unique<remote::RemoteWriteReceiver>(*db_);
+    api_ = std::make_unique<ReadApi>(&db_->querier());
+    ScrapeManagerOptions scrape_options;
+    scrape_options.scrape_threads = options_.scrape_threads;
+    scrapes_ = std::make_unique<ScrapeManager>(db_.get(), SystemClock::Get(), scrape_options);
+    GW_RETURN_IF_ERROR(scrapes_->ApplyConfig(config_));
+    maintenance_.Start("gw-maintain", std::chrono::milliseconds(options_.maintenance_interval_ms),
+                       [this] {
+                         if (Status s = db_->Maintain(); !s.ok()) {
+                           GW_LOG_ERROR("store maintenance: {}", s.ToString());
+                         }
+                       });
+    return StartServer();
+  }
+
+  Status OpenStore() {
     tsdb::DbOptions db_options;
     db_options.block_range_ms = options_.block_range_ms;
     db_options.retention_ms = options_.retention_ms;
@@ -85,7 +103,11 @@ class HubImpl : public Hub {
     db_options.wal.sync_interval_ms = options_.wal_sync_interval_ms;
     GW_ASSIGN_OR_RETURN(db_, tsdb::Db::Open(&env_, options_.storage_path, db_options));
     LogOpenReport(db_->open_report());
+    return Status::Ok();
+  }
 
+  // One sender per remote_write destination, fed by the store.
+  Status StartRemoteWrite() {
     std::vector<tsdb::IngestObserver*> observers;
     for (const RemoteWriteConfig& rw : config_.remote_write) {
       GW_ASSIGN_OR_RETURN(std::unique_ptr<remote::RemoteWriteSender> sender,
@@ -98,21 +120,10 @@ class HubImpl : public Hub {
       fanout_ = std::make_unique<FanoutObserver>(std::move(observers));
       db_->SetObserver(fanout_.get());
     }
+    return Status::Ok();
+  }
 
-    receiver_ = std::make_unique<remote::RemoteWriteReceiver>(*db_);
-    api_ = std::make_unique<ReadApi>(&db_->querier());
-    ScrapeManagerOptions scrape_options;
-    scrape_options.scrape_threads = options_.scrape_threads;
-    scrapes_ = std::make_unique<ScrapeManager>(db_.get(), SystemClock::Get(), scrape_options);
-    GW_RETURN_IF_ERROR(scrapes_->ApplyConfig(config_));
-
-    maintenance_.Start("gw-maintain", std::chrono::milliseconds(options_.maintenance_interval_ms),
-                       [this] {
-                         if (Status s = db_->Maintain(); !s.ok()) {
-                           GW_LOG_ERROR("store maintenance: {}", s.ToString());
-                         }
-                       });
-
+  Status StartServer() {
     http::ServerOptions server_options;
     server_options.listen_address = options_.daemon.listen_address;
     server_options.web_config_file = options_.daemon.web_config_file;

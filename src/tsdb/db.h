@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_set>
@@ -110,6 +112,11 @@ class Db final : public Storage, private Querier {
 
   // Moves [range_start, range_start + block_range) out of the head into a block.
   Status CutBlock(int64_t range_start);
+  // Writes the head's chunks in [range_start, range_end) as a block and publishes it; nullopt
+  // (and no block) when the range holds no samples.
+  StatusOr<std::optional<BlockMeta>> WriteHeadBlock(int64_t range_start, int64_t range_end);
+  // Adds `block` to the blocks queries see, in place of the blocks named (a compaction's parents).
+  void PublishBlock(std::unique_ptr<Block> block, const std::set<std::string>& replaced_ulids);
   // Drops the WAL segments whose samples are all before min_valid_t_, keeping a checkpoint of
   // the live series.
   Status TruncateWal();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -81,6 +82,21 @@ Status Db::CutBlock(int64_t range_start) {
     std::lock_guard lock(commit_mu_);
     min_valid_t_ = std::max(min_valid_t_.load(), range_end);
   }
+  GW_ASSIGN_OR_RETURN(std::optional<BlockMeta> meta, WriteHeadBlock(range_start, range_end));
+
+  std::lock_guard lock(commit_mu_);
+  std::vector<SeriesRef> removed = head_.TruncateBefore(range_end);
+  if (observer_ != nullptr && !removed.empty()) observer_->OnSeriesRemoved(removed);
+  head_min_t_ = std::max(head_min_t_.load(), range_end);
+  head_cuts_.fetch_add(1);
+  if (meta.has_value()) {
+    GW_LOG_INFO("cut block {} [{}, {}) out of the head: {} series, {} samples", meta->ulid,
+                range_start, range_end, meta->num_series, meta->num_samples);
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::optional<BlockMeta>> Db::WriteHeadBlock(int64_t range_start, int64_t range_end) {
   // Blocks list series in label order. A compact sort key per series, rather than a copy of
   // every label set, keeps the cut's memory small next to the head's.
   std::vector<std::pair<std::string, SeriesRef>> order;
@@ -102,31 +118,24 @@ Status Db::CutBlock(int64_t range_start) {
     GW_RETURN_IF_ERROR(writer->AddSeries(labels, chunks));
     ++series_written;
   }
-  BlockMeta meta;
   if (series_written == 0) {
     // A range with no samples (the head reached back to an old straggler): no block for it;
     // the writer removes its .tmp directory.
-    writer.reset();
-  } else {
-    GW_ASSIGN_OR_RETURN(meta, writer->Finish());
-    GW_ASSIGN_OR_RETURN(std::unique_ptr<Block> block, Block::Open(env_, JoinPath(dir_, meta.ulid)));
-    std::unique_lock lock(blocks_mu_);
-    blocks_.push_back(std::move(block));
-    std::sort(blocks_.begin(), blocks_.end(), [](const auto& a, const auto& b) {
-      return a->meta().min_t_ms < b->meta().min_t_ms;
-    });
+    return std::optional<BlockMeta>();
   }
+  GW_ASSIGN_OR_RETURN(BlockMeta meta, writer->Finish());
+  GW_ASSIGN_OR_RETURN(std::unique_ptr<Block> block, Block::Open(env_, JoinPath(dir_, meta.ulid)));
+  PublishBlock(std::move(block), {});
+  return std::optional<BlockMeta>(std::move(meta));
+}
 
-  std::lock_guard lock(commit_mu_);
-  std::vector<SeriesRef> removed = head_.TruncateBefore(range_end);
-  if (observer_ != nullptr && !removed.empty()) observer_->OnSeriesRemoved(removed);
-  head_min_t_ = std::max(head_min_t_.load(), range_end);
-  head_cuts_.fetch_add(1);
-  if (series_written > 0) {
-    GW_LOG_INFO("cut block {} [{}, {}) out of the head: {} series, {} samples", meta.ulid,
-                range_start, range_end, meta.num_series, meta.num_samples);
-  }
-  return Status::Ok();
+void Db::PublishBlock(std::unique_ptr<Block> block, const std::set<std::string>& replaced_ulids) {
+  std::unique_lock lock(blocks_mu_);
+  std::erase_if(blocks_, [&](const auto& b) { return replaced_ulids.contains(b->meta().ulid); });
+  blocks_.push_back(std::move(block));
+  std::sort(blocks_.begin(), blocks_.end(), [](const auto& a, const auto& b) {
+    return a->meta().min_t_ms < b->meta().min_t_ms;
+  });
 }
 
 Status Db::TruncateWal() {
@@ -199,6 +208,7 @@ Status Db::WriteCheckpoint(uint64_t first_kept_segment) {
 Status Db::Compact() {
   std::vector<std::shared_ptr<const Block>> blocks = BlocksSnapshot();
   std::vector<BlockMeta> metas;
+  metas.reserve(blocks.size());
   for (const auto& b : blocks) metas.push_back(b->meta());
   // Prometheus' ladder: each level spans 3 of the one below, up to a tenth of the retention.
   std::vector<int64_t> ranges{options_.block_range_ms};
@@ -216,14 +226,7 @@ Status Db::Compact() {
   }
   GW_ASSIGN_OR_RETURN(BlockMeta meta, tsdb::Compact(env_, dir_, parents));
   GW_ASSIGN_OR_RETURN(std::unique_ptr<Block> merged, Block::Open(env_, JoinPath(dir_, meta.ulid)));
-  {
-    std::unique_lock lock(blocks_mu_);
-    std::erase_if(blocks_, [&](const auto& b) { return chosen.contains(b->meta().ulid); });
-    blocks_.push_back(std::move(merged));
-    std::sort(blocks_.begin(), blocks_.end(), [](const auto& a, const auto& b) {
-      return a->meta().min_t_ms < b->meta().min_t_ms;
-    });
-  }
+  PublishBlock(std::move(merged), chosen);
   // Queries still reading a parent hold it open; its files go now (a crash here leaves the
   // parents, which the next open deletes because the merged block names them).
   for (const std::string& ulid : plan) GW_RETURN_IF_ERROR(DeleteBlock(env_, JoinPath(dir_, ulid)));
@@ -238,6 +241,7 @@ Status Db::ApplyRetention() {
   if (options_.retention_ms <= 0 && options_.retention_bytes == 0) return Status::Ok();
   std::vector<std::shared_ptr<const Block>> blocks = BlocksSnapshot();
   std::vector<const Block*> sorted;
+  sorted.reserve(blocks.size());
   for (const auto& b : blocks) sorted.push_back(b.get());
   const std::vector<std::string> doomed = BlocksBeyondRetention(
       sorted, options_.retention_ms, options_.retention_bytes, stats().wal_bytes);

@@ -15,9 +15,8 @@ bool Overlaps(const BlockMeta& meta, int64_t mint_ms, int64_t maxt_ms) {
   return meta.min_t_ms <= maxt_ms && meta.max_t_ms > mint_ms;
 }
 
-std::vector<std::string> ToSortedVector(std::set<std::string> set) {
-  return std::vector<std::string>(std::make_move_iterator(set.begin()),
-                                  std::make_move_iterator(set.end()));
+std::vector<std::string> ToSortedVector(const std::set<std::string>& set) {
+  return std::vector<std::string>(set.begin(), set.end());
 }
 
 }  // namespace
@@ -62,7 +61,7 @@ StatusOr<std::vector<std::string>> Db::LabelNames(const std::vector<Matcher>& ma
     for (const SeriesChunks& s : series) {
       for (const Label& l : s.labels) names.insert(l.name);
     }
-    return ToSortedVector(std::move(names));
+    return ToSortedVector(names);
   }
   for (const auto& block : BlocksSnapshot()) {
     if (!Overlaps(block->meta(), mint_ms, maxt_ms)) continue;
@@ -74,7 +73,7 @@ StatusOr<std::vector<std::string>> Db::LabelNames(const std::vector<Matcher>& ma
   if (maxt_ms >= head_min_t_.load() && mint_ms <= head_max_t_.load()) {
     for (std::string& name : head_.LabelNames()) names.insert(std::move(name));
   }
-  return ToSortedVector(std::move(names));
+  return ToSortedVector(names);
 }
 
 StatusOr<std::vector<std::string>> Db::LabelValues(std::string_view name,
@@ -86,7 +85,7 @@ StatusOr<std::vector<std::string>> Db::LabelValues(std::string_view name,
     for (const SeriesChunks& s : series) {
       if (std::string_view v = s.labels.Get(name); !v.empty()) values.emplace(v);
     }
-    return ToSortedVector(std::move(values));
+    return ToSortedVector(values);
   }
   for (const auto& block : BlocksSnapshot()) {
     if (!Overlaps(block->meta(), mint_ms, maxt_ms)) continue;
@@ -96,7 +95,7 @@ StatusOr<std::vector<std::string>> Db::LabelValues(std::string_view name,
   if (maxt_ms >= head_min_t_.load() && mint_ms <= head_max_t_.load()) {
     for (std::string& v : head_.LabelValues(name)) values.insert(std::move(v));
   }
-  return ToSortedVector(std::move(values));
+  return ToSortedVector(values);
 }
 
 }  // namespace gw::tsdb
