@@ -1,5 +1,7 @@
 #include "http/form.h"
 
+#include <cctype>
+
 namespace gw::http {
 namespace {
 
@@ -82,6 +84,23 @@ std::vector<std::string> Form::GetAll(std::string_view key) const {
   std::vector<std::string> out;
   for (const auto& [k, v] : pairs_) {
     if (k == key) out.push_back(v);
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    }
   }
   return out;
 }

@@ -33,6 +33,10 @@ class Form {
 // Decodes %XX escapes and, when plus_is_space, '+'. kInvalidArgument for a bad escape.
 StatusOr<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 
+// Encodes everything but unreserved characters (A-Z a-z 0-9 - . _ ~) as %XX, for a query
+// string or form value.
+std::string PercentEncode(std::string_view text);
+
 }  // namespace gw::http
 
 #endif  // GW_HTTP_FORM_H_

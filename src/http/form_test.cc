@@ -42,5 +42,19 @@ TEST(FormTest, MergesAPostedFormWithTheQuery) {
   EXPECT_FALSE(form->Has("b"));
 }
 
+TEST(PercentEncodeTest, RoundTripsThroughTheDecoder) {
+  EXPECT_EQ(PercentEncode("sum(rate(x{a=\"b c\"}[5m]))"),
+            "sum%28rate%28x%7Ba%3D%22b%20c%22%7D%5B5m%5D%29%29");
+  EXPECT_EQ(PercentEncode("a-b.c_d~e"), "a-b.c_d~e");
+  const std::string all = [] {
+    std::string s;
+    for (int c = 0; c < 256; ++c) s.push_back(static_cast<char>(c));
+    return s;
+  }();
+  StatusOr<std::string> back = PercentDecode(PercentEncode(all), /*plus_is_space=*/true);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, all);
+}
+
 }  // namespace
 }  // namespace gw::http

@@ -24,7 +24,9 @@ constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max() / 2;
 constexpr std::string_view kLabelValuesPrefix = "/api/v1/label/";
 constexpr std::string_view kLabelValuesSuffix = "/values";
 
-http::Response Json(int status, const boost::json::value& body) {
+}  // namespace
+
+http::Response ApiJson(int status, const boost::json::value& body) {
   http::Response r;
   r.status = status;
   r.content_type = "application/json";
@@ -32,9 +34,11 @@ http::Response Json(int status, const boost::json::value& body) {
   return r;
 }
 
-http::Response Success(boost::json::value data) {
-  return Json(200, boost::json::object{{"status", "success"}, {"data", std::move(data)}});
+http::Response ApiSuccess(boost::json::value data) {
+  return ApiJson(200, boost::json::object{{"status", "success"}, {"data", std::move(data)}});
 }
+
+namespace {
 
 bool ParseDigits(std::string_view s, int* out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
@@ -90,7 +94,9 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
   return epoch_s * 1000 + millis;
 }
 
-StatusOr<int64_t> TimeParam(const http::Form& form, std::string_view name, int64_t fallback) {
+}  // namespace
+
+StatusOr<int64_t> ApiTimeParam(const http::Form& form, std::string_view name, int64_t fallback) {
   if (!form.Has(name) || form.Get(name).empty()) return fallback;
   StatusOr<int64_t> t = ParseApiTime(form.Get(name));
   if (!t.ok()) {
@@ -100,6 +106,8 @@ StatusOr<int64_t> TimeParam(const http::Form& form, std::string_view name, int64
   return t;
 }
 
+namespace {
+
 struct Range {
   int64_t start = kMinTime;
   int64_t end = kMaxTime;
@@ -107,8 +115,8 @@ struct Range {
 
 StatusOr<Range> RangeParams(const http::Form& form) {
   Range r;
-  GW_ASSIGN_OR_RETURN(r.start, TimeParam(form, "start", kMinTime));
-  GW_ASSIGN_OR_RETURN(r.end, TimeParam(form, "end", kMaxTime));
+  GW_ASSIGN_OR_RETURN(r.start, ApiTimeParam(form, "start", kMinTime));
+  GW_ASSIGN_OR_RETURN(r.end, ApiTimeParam(form, "end", kMaxTime));
   if (r.end < r.start) {
     return InvalidArgumentError("invalid parameter \"end\": end timestamp must not be before start time");
   }
@@ -181,7 +189,7 @@ http::Response ApiErrorResponse(const Status& status) {
     default:
       break;
   }
-  return Json(code, boost::json::object{
+  return ApiJson(code, boost::json::object{
                         {"status", "error"}, {"errorType", type}, {"error", status.message()}});
 }
 
@@ -224,7 +232,7 @@ http::Response ReadApi::Series(const http::Request& request) const {
     for (const tsdb::Label& l : labels) o[l.name] = l.value;
     data.emplace_back(std::move(o));
   }
-  return Success(std::move(data));
+  return ApiSuccess(std::move(data));
 }
 
 namespace {
@@ -257,7 +265,7 @@ http::Response ReadApi::LabelNames(const http::Request& request) const {
     if (!found.ok()) return ApiErrorResponse(found.status());
     names.insert(found->begin(), found->end());
   }
-  return Success(ToJsonArray(names));
+  return ApiSuccess(ToJsonArray(names));
 }
 
 http::Response ReadApi::LabelValues(const http::Request& request, const std::string& name) const {
@@ -273,7 +281,7 @@ http::Response ReadApi::LabelValues(const http::Request& request, const std::str
     if (!found.ok()) return ApiErrorResponse(found.status());
     values.insert(found->begin(), found->end());
   }
-  return Success(ToJsonArray(values));
+  return ApiSuccess(ToJsonArray(values));
 }
 
 }  // namespace gw::hub

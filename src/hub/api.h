@@ -4,12 +4,15 @@
 #ifndef GW_HUB_API_H_
 #define GW_HUB_API_H_
 
+#include <boost/json/value.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
+#include "http/form.h"
 #include "http/http_types.h"
 #include "tsdb/storage.h"
 
@@ -18,6 +21,14 @@ namespace gw::hub {
 // Parses an API timestamp: Unix seconds with an optional fraction ("1700000000.5") or RFC 3339
 // ("2026-11-29T10:00:00.5Z", "...+02:00"). Returns milliseconds. kInvalidArgument otherwise.
 StatusOr<int64_t> ParseApiTime(std::string_view text);
+
+// {"status":"success","data":data} with status 200, and any JSON answer.
+http::Response ApiSuccess(boost::json::value data);
+http::Response ApiJson(int status, const boost::json::value& body);
+
+// The time parameter `name` of a request, `fallback` when absent or empty.
+// Errors: kInvalidArgument "invalid parameter \"name\": ...".
+StatusOr<int64_t> ApiTimeParam(const http::Form& form, std::string_view name, int64_t fallback);
 
 // The {"status":"error","errorType":...,"error":...} answer for a failed call: 400 bad_data
 // for kInvalidArgument, 503 unavailable for kUnavailable, 422 execution for

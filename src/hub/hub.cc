@@ -16,10 +16,13 @@
 #include "common/periodic.h"
 #include "common/signals.h"
 #include "hub/api.h"
+#include "hub/external_api.h"
 #include "hub/hub_config.h"
+#include "hub/query_api.h"
 #include "hub/scrape_manager.h"
 #include "hub/store_metrics.h"
 #include "metrics/text_writer.h"
+#include "promql/engine.h"
 #include "remote/receiver.h"
 #include "remote/sender.h"
 #include "tsdb/db.h"
@@ -81,6 +84,7 @@ class HubImpl : public Hub {
     GW_RETURN_IF_ERROR(StartRemoteWrite());
     receiver_ = std::make_unique<remote::RemoteWriteReceiver>(*db_);
     api_ = std::make_unique<ReadApi>(&db_->querier());
+    StartQueryApi();
     ScrapeManagerOptions scrape_options;
     scrape_options.scrape_threads = options_.scrape_threads;
     scrapes_ = std::make_unique<ScrapeManager>(db_.get(), SystemClock::Get(), scrape_options);
@@ -121,6 +125,25 @@ class HubImpl : public Hub {
       db_->SetObserver(fanout_.get());
     }
     return Status::Ok();
+  }
+
+  // The PromQL engine over the store and the query API; in external-engine mode the query
+  // paths go to the external server instead.
+  void StartQueryApi() {
+    promql::EngineOptions engine_options;
+    engine_options.lookback_ms = options_.query_lookback_ms;
+    engine_options.timeout = std::chrono::milliseconds(options_.query_timeout_ms);
+    engine_options.max_samples = options_.query_max_samples;
+    engine_options.default_subquery_step_ms = config_.global.evaluation_interval_ms;
+    engine_ = std::make_unique<promql::Engine>(&db_->querier(), engine_options);
+    query_api_ = std::make_unique<QueryApi>(engine_.get(), GW_VERSION, [] {
+      return SystemClock::Get().NowMs();
+    });
+    if (!options_.query_external_url.empty()) {
+      external_api_ = std::make_unique<ExternalQueryApi>(
+          options_.query_external_url, std::chrono::milliseconds(options_.query_timeout_ms));
+      GW_LOG_INFO("answering the query API from {}", options_.query_external_url);
+    }
   }
 
   Status StartServer() {
@@ -199,13 +222,18 @@ class HubImpl : public Hub {
   http::Response Route(const http::Request& request) {
     if (request.path == "/metrics") return SelfMetrics(request);
     if (request.path == "/api/v1/write") return receiver_->Handle(request);
+    if (external_api_ != nullptr) {
+      if (std::optional<http::Response> r = external_api_->Handle(request)) return *r;
+    }
     if (std::optional<http::Response> r = api_->Handle(request); r.has_value()) return *r;
+    if (std::optional<http::Response> r = query_api_->Handle(request)) return *r;
     if (request.path == "/-/healthy") return http::Response::Text(200, "GPU Watchdog hub is Healthy.\n");
     if (request.path == "/-/ready") return http::Response::Text(200, "GPU Watchdog hub is Ready.\n");
     if (request.path == "/") {
       return http::Response::Text(
-          200, "GPU Watchdog hub. API: /api/v1/series, /api/v1/labels, "
-               "/api/v1/label/<name>/values, /api/v1/write; own metrics: /metrics\n");
+          200, "GPU Watchdog hub. API: /api/v1/query, /api/v1/query_range, /api/v1/series, "
+               "/api/v1/labels, /api/v1/label/<name>/values, /api/v1/write; own metrics: "
+               "/metrics\n");
     }
     if (request.path.starts_with("/api/")) {
       return ApiErrorResponse(NotFoundError("unknown API endpoint " + request.path));
@@ -237,6 +265,9 @@ class HubImpl : public Hub {
   std::unique_ptr<FanoutObserver> fanout_;
   std::unique_ptr<remote::RemoteWriteReceiver> receiver_;
   std::unique_ptr<ReadApi> api_;
+  std::unique_ptr<promql::Engine> engine_;
+  std::unique_ptr<QueryApi> query_api_;
+  std::unique_ptr<ExternalQueryApi> external_api_;
   std::unique_ptr<ScrapeManager> scrapes_;
   PeriodicThread maintenance_;
   std::unique_ptr<http::Server> server_;
@@ -244,85 +275,6 @@ class HubImpl : public Hub {
 };
 
 }  // namespace
-
-StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
-  HubFlagsResult result;
-  HubOptions& o = result.options;
-  std::string retention_time = "15d";
-  std::string retention_size = "0";
-  std::string block_range = "2h";
-  std::string wal_sync = "1s";
-  std::string maintenance = "1m";
-  CLI::App app(
-      "gpuwatchdog: the GPU Watchdog hub; scrapes the exporters into its own time-series store "
-      "and answers the Prometheus HTTP API",
-      "gpuwatchdog");
-  AddDaemonFlags(app, ":3000", std::string("gpuwatchdog ") + GW_VERSION, &o.daemon);
-  app.add_option("--config.file", o.config_file, "The hub's YAML config (Prometheus' format)")
-      ->required();
-  app.add_option("--storage.tsdb.path", o.storage_path, "Directory of the store")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.retention.time", retention_time,
-                 "How long to keep samples (0: no age limit)")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.retention.size", retention_size,
-                 "Most bytes of blocks + WAL to keep, e.g. 50GB (0: no size limit)")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.min-block-duration", block_range,
-                 "Time range of the blocks cut from the head")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.wal-sync", wal_sync,
-                 "When the WAL is fsynced: 'always' (every commit), a duration (at most that "
-                 "much is lost at a power cut) or 'never' (the kernel decides)")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.maintenance-interval", maintenance,
-                 "How often blocks are cut, compacted and retention applied")
-      ->capture_default_str();
-  app.add_option("--scrape.threads", o.scrape_threads, "Scrapes in flight at once")
-      ->capture_default_str();
-  GW_ASSIGN_OR_RETURN(result.exit_message, ParseCli(app, argc, argv, o.daemon));
-  if (result.exit_message) return result;
-
-  auto flag_error = [](std::string_view flag, const Status& s) {
-    return InvalidArgumentError(std::string(flag) + ": " + s.message());
-  };
-  StatusOr<int64_t> ms = ParseDurationMs(retention_time);
-  if (!ms.ok()) return flag_error("--storage.tsdb.retention.time", ms.status());
-  o.retention_ms = *ms;
-  StatusOr<uint64_t> bytes = ParseByteSize(retention_size);
-  if (!bytes.ok()) return flag_error("--storage.tsdb.retention.size", bytes.status());
-  o.retention_bytes = *bytes;
-  ms = ParseDurationMs(block_range);
-  if (!ms.ok()) return flag_error("--storage.tsdb.min-block-duration", ms.status());
-  if (*ms < 1000) {
-    return InvalidArgumentError("--storage.tsdb.min-block-duration " + block_range +
-                                ": too short (the minimum is 1s)");
-  }
-  o.block_range_ms = *ms;
-  if (wal_sync == "always") {
-    o.wal_sync = tsdb::WalSyncPolicy::kAlways;
-  } else if (wal_sync == "never") {
-    o.wal_sync = tsdb::WalSyncPolicy::kNever;
-  } else {
-    ms = ParseDurationMs(wal_sync);
-    if (!ms.ok()) {
-      return InvalidArgumentError("--storage.tsdb.wal-sync " + wal_sync +
-                                  ": expected 'always', 'never' or a duration such as 1s");
-    }
-    o.wal_sync = tsdb::WalSyncPolicy::kInterval;
-    o.wal_sync_interval_ms = *ms;
-  }
-  ms = ParseDurationMs(maintenance);
-  if (!ms.ok() || *ms < 100) {
-    return InvalidArgumentError("--storage.tsdb.maintenance-interval " + maintenance +
-                                ": expected a duration of at least 100ms");
-  }
-  o.maintenance_interval_ms = *ms;
-  if (o.scrape_threads < 1 || o.scrape_threads > 256) {
-    return InvalidArgumentError("--scrape.threads must be between 1 and 256");
-  }
-  return result;
-}
 
 StatusOr<std::unique_ptr<Hub>> Hub::Start(const HubOptions& options) {
   auto hub = std::make_unique<HubImpl>(options);

@@ -6,9 +6,15 @@ gw_cc_library(NAME gw_hub_api
   DEPS gw_promql gw_http Boost::json
   PUBLIC_DEPS gw_tsdb_db gw_metrics)
 
+# The query side of the API over the PromQL engine.
+gw_cc_library(NAME gw_hub_query
+  SRCS external_api.cc query_api.cc query_json.cc
+  DEPS gw_hub_api gw_http Boost::json
+  PUBLIC_DEPS gw_promql_engine)
+
 gw_cc_library(NAME gw_hub
-  SRCS hub.cc
-  DEPS gw_hub_api gw_hub_scrape gw_hub_config gw_remote_io gw_tsdb_db gw_http gw_common)
+  SRCS hub.cc hub_flags.cc
+  DEPS gw_hub_api gw_hub_query gw_hub_scrape gw_hub_config gw_remote_io gw_tsdb_db gw_http gw_common)
 target_compile_definitions(gw_hub PRIVATE GW_VERSION="${PROJECT_VERSION}")
 
 gw_cc_binary(NAME gpuwatchdog SRCS main.cc DEPS gw_hub)
@@ -16,3 +22,6 @@ gw_cc_binary(NAME gpuwatchdog SRCS main.cc DEPS gw_hub)
 gw_cc_test(NAME hub_api_test
   SRCS api_test.cc
   DEPS gw_hub_api)
+gw_cc_test(NAME hub_query_api_test
+  SRCS query_api_test.cc query_json_test.cc
+  DEPS gw_hub_query gw_tsdb_db)

@@ -1,0 +1,141 @@
+// The hub's command-line flags, Prometheus' names where Prometheus has the flag.
+#include <string>
+
+#include "common/flags.h"
+#include "hub/hub.h"
+#include "hub/hub_config.h"
+
+namespace gw::hub {
+namespace {
+
+Status FlagError(std::string_view flag, const Status& s) {
+  return InvalidArgumentError(std::string(flag) + ": " + s.message());
+}
+
+// The query engine's flags, as text until parsed.
+struct QueryFlags {
+  std::string lookback = "5m";
+  std::string timeout = "2m";
+};
+
+void AddQueryFlags(CLI::App& app, QueryFlags* raw, HubOptions* o) {
+  app.add_option("--query.lookback-delta", raw->lookback,
+                 "How far back an instant selector looks for a sample")
+      ->capture_default_str();
+  app.add_option("--query.timeout", raw->timeout, "Longest time a query may run")
+      ->capture_default_str();
+  app.add_option("--query.max-samples", o->query_max_samples,
+                 "Most samples a query may load into memory")
+      ->capture_default_str();
+  app.add_option("--query.external-url", o->query_external_url,
+                 "Answer the query API (query, query_range, series, labels, label values, "
+                 "metadata) from this Prometheus-compatible server instead of the own store, "
+                 "e.g. http://prometheus:9090")
+      ->capture_default_str();
+}
+
+Status ApplyQueryFlags(const QueryFlags& raw, HubOptions* o) {
+  StatusOr<int64_t> ms = ParseDurationMs(raw.lookback);
+  if (!ms.ok()) return FlagError("--query.lookback-delta", ms.status());
+  if (*ms <= 0) return InvalidArgumentError("--query.lookback-delta must be positive");
+  o->query_lookback_ms = *ms;
+  ms = ParseDurationMs(raw.timeout);
+  if (!ms.ok()) return FlagError("--query.timeout", ms.status());
+  if (*ms <= 0) return InvalidArgumentError("--query.timeout must be positive");
+  o->query_timeout_ms = *ms;
+  if (o->query_max_samples < 1) {
+    return InvalidArgumentError("--query.max-samples must be at least 1");
+  }
+  if (!o->query_external_url.empty()) {
+    if (!o->query_external_url.starts_with("http://") &&
+        !o->query_external_url.starts_with("https://")) {
+      return InvalidArgumentError("--query.external-url " + o->query_external_url +
+                                  ": expected an http:// or https:// URL");
+    }
+    while (o->query_external_url.ends_with('/')) o->query_external_url.pop_back();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
+  HubFlagsResult result;
+  HubOptions& o = result.options;
+  std::string retention_time = "15d";
+  std::string retention_size = "0";
+  std::string block_range = "2h";
+  std::string wal_sync = "1s";
+  std::string maintenance = "1m";
+  CLI::App app(
+      "gpuwatchdog: the GPU Watchdog hub; scrapes the exporters into its own time-series store "
+      "and answers the Prometheus HTTP API",
+      "gpuwatchdog");
+  AddDaemonFlags(app, ":3000", std::string("gpuwatchdog ") + GW_VERSION, &o.daemon);
+  app.add_option("--config.file", o.config_file, "The hub's YAML config (Prometheus' format)")
+      ->required();
+  app.add_option("--storage.tsdb.path", o.storage_path, "Directory of the store")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.retention.time", retention_time,
+                 "How long to keep samples (0: no age limit)")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.retention.size", retention_size,
+                 "Most bytes of blocks + WAL to keep, e.g. 50GB (0: no size limit)")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.min-block-duration", block_range,
+                 "Time range of the blocks cut from the head")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.wal-sync", wal_sync,
+                 "When the WAL is fsynced: 'always' (every commit), a duration (at most that "
+                 "much is lost at a power cut) or 'never' (the kernel decides)")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.maintenance-interval", maintenance,
+                 "How often blocks are cut, compacted and retention applied")
+      ->capture_default_str();
+  app.add_option("--scrape.threads", o.scrape_threads, "Scrapes in flight at once")
+      ->capture_default_str();
+  QueryFlags query_flags;
+  AddQueryFlags(app, &query_flags, &o);
+  GW_ASSIGN_OR_RETURN(result.exit_message, ParseCli(app, argc, argv, o.daemon));
+  if (result.exit_message) return result;
+
+  StatusOr<int64_t> ms = ParseDurationMs(retention_time);
+  if (!ms.ok()) return FlagError("--storage.tsdb.retention.time", ms.status());
+  o.retention_ms = *ms;
+  StatusOr<uint64_t> bytes = ParseByteSize(retention_size);
+  if (!bytes.ok()) return FlagError("--storage.tsdb.retention.size", bytes.status());
+  o.retention_bytes = *bytes;
+  ms = ParseDurationMs(block_range);
+  if (!ms.ok()) return FlagError("--storage.tsdb.min-block-duration", ms.status());
+  if (*ms < 1000) {
+    return InvalidArgumentError("--storage.tsdb.min-block-duration " + block_range +
+                                ": too short (the minimum is 1s)");
+  }
+  o.block_range_ms = *ms;
+  if (wal_sync == "always") {
+    o.wal_sync = tsdb::WalSyncPolicy::kAlways;
+  } else if (wal_sync == "never") {
+    o.wal_sync = tsdb::WalSyncPolicy::kNever;
+  } else {
+    ms = ParseDurationMs(wal_sync);
+    if (!ms.ok()) {
+      return InvalidArgumentError("--storage.tsdb.wal-sync " + wal_sync +
+                                  ": expected 'always', 'never' or a duration such as 1s");
+    }
+    o.wal_sync = tsdb::WalSyncPolicy::kInterval;
+    o.wal_sync_interval_ms = *ms;
+  }
+  ms = ParseDurationMs(maintenance);
+  if (!ms.ok() || *ms < 100) {
+    return InvalidArgumentError("--storage.tsdb.maintenance-interval " + maintenance +
+                                ": expected a duration of at least 100ms");
+  }
+  o.maintenance_interval_ms = *ms;
+  if (o.scrape_threads < 1 || o.scrape_threads > 256) {
+    return InvalidArgumentError("--scrape.threads must be between 1 and 256");
+  }
+  GW_RETURN_IF_ERROR(ApplyQueryFlags(query_flags, &o));
+  return result;
+}
+
+}  // namespace gw::hub
