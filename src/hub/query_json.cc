@@ -91,11 +91,13 @@ void AppendSampleValue(double v, std::string* out) {
     return;
   }
   const double a = std::fabs(v);
-  const bool exponent = a != 0 && (a < 1e-6 || a >= 1e21);
-  char buf[400];
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v,
-                               exponent ? std::chars_format::scientific : std::chars_format::fixed);
-  out->append(buf, r.ptr);
+  if (a != 0 && (a < 1e-6 || a >= 1e21)) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+    out->append(buf, r.ptr);
+    return;
+  }
+  *out += promql::FormatGoFloat(v);
 }
 
 std::string QueryResultJson(const promql::Value& value) {

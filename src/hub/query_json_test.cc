@@ -37,6 +37,9 @@ TEST(QueryJsonTest, ValuesAsGoFormatsThem) {
   EXPECT_EQ(Val(1e6), "1000000");
   EXPECT_EQ(Val(123456789.125), "123456789.125");
   EXPECT_EQ(Val(1e-6), "0.000001");
+  // The shortest digits, padded: not the exact integer (4101826323719462912).
+  EXPECT_EQ(Val(4101826323719463000.0), "4101826323719463000");
+  EXPECT_EQ(Val(1e20), "100000000000000000000");
   EXPECT_EQ(Val(1e-7), "1e-07");
   EXPECT_EQ(Val(1.5e21), "1.5e+21");
   EXPECT_EQ(Val(-0.25), "-0.25");

@@ -30,23 +30,10 @@ bool IsValidLabelName(std::string_view name) {
   return true;
 }
 
-// Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that round-trip, written
-// without exponent (1e+23 gives "1" and 23 zeros, not the exact integer).
-std::string FormatValue(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, std::fabs(v), std::chars_format::scientific);
-  std::string sci(buf, res.ptr);  // d[.ddd]e±XX
-  size_t e_pos = sci.find('e');
-  int exp = std::stoi(sci.substr(e_pos + 1));
-  std::string digits = sci.substr(0, e_pos);
-  std::erase(digits, '.');
-  std::string out = std::signbit(v) ? "-" : "";
-  int n = static_cast<int>(digits.size());
-  if (exp >= n - 1) return out + digits + std::string(exp - (n - 1), '0');
-  if (exp >= 0) return out + digits.substr(0, exp + 1) + "." + digits.substr(exp + 1);
-  return out + "0." + std::string(-exp - 1, '0') + digits;
+
+bool InGroup(const tsdb::Label& l, const std::vector<std::string>& grouping, bool without) {
+  const bool listed = std::find(grouping.begin(), grouping.end(), l.name) != grouping.end();
+  return without ? !listed && l.name != tsdb::kMetricNameLabel : listed;
 }
 
 // Labels of `metric` that define its group: the `by` labels, or all but the `without` labels
@@ -55,16 +42,39 @@ std::vector<tsdb::Label> GroupLabels(const tsdb::Labels& metric,
                                      const std::vector<std::string>& grouping, bool without) {
   std::vector<tsdb::Label> out;
   for (const tsdb::Label& l : metric) {
-    bool listed = std::find(grouping.begin(), grouping.end(), l.name) != grouping.end();
-    if (without ? !listed && l.name != tsdb::kMetricNameLabel : listed) out.push_back(l);
+    if (InGroup(l, grouping, without)) out.push_back(l);
   }
   return out;
 }
 
-std::string Key(const std::vector<tsdb::Label>& labels) {
-  std::string key;
-  for (const tsdb::Label& l : labels) key += l.name + '\xff' + l.value + '\xff';
-  return key;
+
+// The hash of GroupLabels(metric, ...) without building them: the grouping runs at every step
+// for every element, so it must not allocate.
+uint64_t GroupHash(const tsdb::Labels& metric, const std::vector<std::string>& grouping,
+                   bool without) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&h](std::string_view s) {
+    for (const unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    h = (h ^ 0xffu) * 0x100000001b3ULL;
+  };
+  for (const tsdb::Label& l : metric) {
+    if (!InGroup(l, grouping, without)) continue;
+    mix(l.name);
+    mix(l.value);
+  }
+  return h;
+}
+
+// Whether GroupLabels(metric, ...) equals `group`.
+bool InSameGroup(const tsdb::Labels& metric, const tsdb::Labels& group,
+                 const std::vector<std::string>& grouping, bool without) {
+  size_t j = 0;
+  for (const tsdb::Label& l : metric) {
+    if (!InGroup(l, grouping, without)) continue;
+    if (j >= group.size() || group[j] != l) return false;
+    ++j;
+  }
+  return j == group.size();
 }
 
 // topk keeps a min-heap and bottomk a max-heap, NaN always on top (Prometheus'
@@ -272,22 +282,28 @@ StatusOr<Vector> Aggregate(const AggregateExpr& e, const Vector& in, std::option
     if (!e.without) grouping.push_back(label);
   }
   std::vector<Group> groups;
-  std::unordered_map<std::string, size_t> index;
+  std::unordered_map<uint64_t, std::vector<size_t>> index;  // group hash -> groups
   for (const VectorElement& el : in) {
     tsdb::Labels metric = el.metric;
     if (count_values) {
       std::vector<tsdb::Label> ls(metric.begin(), metric.end());
       std::erase_if(ls, [&label](const tsdb::Label& l) { return l.name == label; });
-      ls.push_back(tsdb::Label{label, FormatValue(el.v)});
+      ls.push_back(tsdb::Label{label, FormatGoFloat(el.v)});
       metric = *tsdb::Labels::FromPairs(std::move(ls));
     }
-    std::vector<tsdb::Label> group_labels = GroupLabels(metric, grouping, e.without);
-    auto [it, fresh] = index.try_emplace(Key(group_labels), groups.size());
-    if (fresh) {
-      groups.push_back(NewGroup(e.op, tsdb::Labels::FromSortedUnchecked(std::move(group_labels)),
-                                VectorElement{metric, t_ms, el.v}));
+    std::vector<size_t>& candidates = index[GroupHash(metric, grouping, e.without)];
+    Group* group = nullptr;
+    for (const size_t i : candidates) {
+      if (InSameGroup(metric, groups[i].labels, grouping, e.without)) group = &groups[i];
+    }
+    if (group == nullptr) {
+      candidates.push_back(groups.size());
+      tsdb::Labels group_labels =
+          tsdb::Labels::FromSortedUnchecked(GroupLabels(metric, grouping, e.without));
+      groups.push_back(
+          NewGroup(e.op, std::move(group_labels), VectorElement{std::move(metric), t_ms, el.v}));
     } else {
-      Accumulate(e.op, groups[it->second], VectorElement{metric, t_ms, el.v}, k);
+      Accumulate(e.op, *group, VectorElement{std::move(metric), t_ms, el.v}, k);
     }
   }
   Vector out;

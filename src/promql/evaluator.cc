@@ -25,6 +25,7 @@ double ScalarAt(const Matrix& m, int64_t t_ms, size_t* cursor) {
 // The elements of `m` present at step time `t_ms`.
 Vector VectorAt(const Matrix& m, int64_t t_ms, std::vector<size_t>* cursors) {
   Vector out;
+  out.reserve(m.size());
   for (size_t i = 0; i < m.size(); ++i) {
     const std::vector<tsdb::Sample>& points = m[i].points;
     size_t& c = (*cursors)[i];

@@ -67,7 +67,7 @@ class Lexer {
       if (pos_ >= q_.size()) break;
       GW_RETURN_IF_ERROR(brace_open_ ? InsideBraces() : Statement());
     }
-    if (brace_open_) return Error(q_.size(), "unclosed left brace");
+    if (brace_open_) return Error(q_.size(), "unexpected end of input inside braces");
     if (bracket_open_) return Error(q_.size(), "unclosed left bracket");
     Emit(TokenType::kEof, pos_, pos_);
     return std::move(tokens_);

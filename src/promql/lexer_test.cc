@@ -96,7 +96,7 @@ TEST(LexerTest, ErrorsCarryLineAndColumn) {
   EXPECT_THAT(Lex("up\n  $"), StatusIs(StatusCode::kInvalidArgument,
                                        HasSubstr("2:3: parse error: unexpected character: '$'")));
   EXPECT_THAT(Lex("x{a=\"b\""), StatusIs(StatusCode::kInvalidArgument,
-                                         HasSubstr("1:8: parse error: unclosed left brace")));
+                                         HasSubstr("1:8: parse error: unexpected end of input inside braces")));
   EXPECT_THAT(Lex("x[5m"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("unclosed left bracket")));
   EXPECT_THAT(Lex("x]"), StatusIs(StatusCode::kInvalidArgument,

@@ -45,6 +45,11 @@ using Value = std::variant<Vector, Matrix, Scalar, String>;
 // Labels without __name__ (what arithmetic and most functions produce).
 tsdb::Labels DropMetricName(const tsdb::Labels& labels);
 
+// Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that round-trip, written
+// without exponent (1e+23 gives "1" and 23 zeros, not the exact integer 99999999999999991611392),
+// and "NaN", "+Inf", "-Inf".
+std::string FormatGoFloat(double v);
+
 }  // namespace gw::promql
 
 #endif  // GW_PROMQL_VALUE_H_

@@ -49,9 +49,35 @@ void AppendEscaped(std::string& out, std::string_view s) {
 
 }  // namespace
 
-Labels::Labels(std::initializer_list<Label> labels) : labels_(labels) {
-  SortAndDropEmpty(labels_);
-  assert(Validate(labels_).ok());
+Labels::Labels(std::initializer_list<Label> labels) {
+  std::vector<Label> sorted(labels);
+  SortAndDropEmpty(sorted);
+  assert(Validate(sorted).ok());
+  *this = FromSortedUnchecked(std::move(sorted));
+}
+
+Labels& Labels::operator=(const Labels& other) noexcept {
+  other.Ref();
+  Unref();
+  rep_ = other.rep_;
+  return *this;
+}
+
+Labels& Labels::operator=(Labels&& other) noexcept {
+  if (this != &other) {
+    Unref();
+    rep_ = other.rep_;
+    other.rep_ = nullptr;
+  }
+  return *this;
+}
+
+void Labels::Unref() {
+  if (rep_ == nullptr || rep_->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  for (uint32_t i = 0; i < rep_->size; ++i) rep_->labels()[i].~Label();
+  rep_->~Rep();
+  ::operator delete(rep_);
+  rep_ = nullptr;
 }
 
 StatusOr<Labels> Labels::FromPairs(std::vector<Label> labels) {
@@ -62,36 +88,57 @@ StatusOr<Labels> Labels::FromPairs(std::vector<Label> labels) {
 
 Labels Labels::FromSortedUnchecked(std::vector<Label> sorted) {
   Labels out;
-  out.labels_ = std::move(sorted);
+  if (sorted.empty()) return out;
+  void* mem = ::operator new(sizeof(Rep) + sorted.size() * sizeof(Label));
+  Rep* rep = new (mem) Rep{{1}, static_cast<uint32_t>(sorted.size()), {0}};
+  for (size_t i = 0; i < sorted.size(); ++i) new (rep->labels() + i) Label(std::move(sorted[i]));
+  out.rep_ = rep;
   return out;
 }
 
+bool operator==(const Labels& a, const Labels& b) {
+  if (a.rep_ == b.rep_) return true;
+  if (a.size() != b.size()) return false;
+  return std::equal(a.begin(), a.end(), b.begin());
+}
+
+std::strong_ordering operator<=>(const Labels& a, const Labels& b) {
+  if (a.rep_ == b.rep_) return std::strong_ordering::equal;
+  return std::lexicographical_compare_three_way(a.begin(), a.end(), b.begin(), b.end());
+}
+
 std::string_view Labels::Get(std::string_view name) const {
-  auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
+  auto it = std::lower_bound(begin(), end(), name,
                              [](const Label& l, std::string_view n) { return l.name < n; });
-  return it != labels_.end() && it->name == name ? std::string_view(it->value) : "";
+  return it != end() && it->name == name ? std::string_view(it->value) : "";
 }
 
 uint64_t Labels::Hash() const {
+  if (rep_ != nullptr) {
+    if (const uint64_t cached = rep_->hash.load(std::memory_order_relaxed); cached != 0) {
+      return cached;
+    }
+  }
   uint64_t h = 0xcbf29ce484222325ULL;
   auto mix = [&h](std::string_view s) {
     for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
     h = (h ^ 0xffu) * 0x100000001b3ULL;
   };
-  for (const Label& l : labels_) {
+  for (const Label& l : *this) {
     mix(l.name);
     mix(l.value);
   }
+  if (rep_ != nullptr) rep_->hash.store(h, std::memory_order_relaxed);
   return h;
 }
 
 std::string Labels::ToString() const {
   std::string out = "{";
-  for (size_t i = 0; i < labels_.size(); ++i) {
+  for (size_t i = 0; i < size(); ++i) {
     if (i > 0) out += ", ";
-    out += labels_[i].name;
+    out += (*this)[i].name;
     out += "=\"";
-    AppendEscaped(out, labels_[i].value);
+    AppendEscaped(out, (*this)[i].value);
     out += '"';
   }
   out += '}';

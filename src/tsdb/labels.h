@@ -2,6 +2,7 @@
 #ifndef GW_TSDB_LABELS_H_
 #define GW_TSDB_LABELS_H_
 
+#include <atomic>
 #include <compare>
 #include <cstdint>
 #include <deque>
@@ -28,23 +29,30 @@ struct Label {
 
 // A set of labels sorted by name, names unique and non-empty. A label with an empty value is the
 // same as no label (Prometheus' rule), so such labels are dropped on construction.
-// Thread-safety: a value type.
+// Thread-safety: a value type. Copies share one immutable, reference-counted array (copying is
+// an atomic increment), so label sets can be passed around per query step and per scrape
+// without allocating; the hash is computed once per array.
 class Labels {
  public:
   Labels() = default;
   // REQUIRES (asserted): names non-empty and unique. For literals in code and tests.
   Labels(std::initializer_list<Label> labels);
+  Labels(const Labels& other) noexcept : rep_(other.rep_) { Ref(); }
+  Labels(Labels&& other) noexcept : rep_(other.rep_) { other.rep_ = nullptr; }
+  Labels& operator=(const Labels& other) noexcept;
+  Labels& operator=(Labels&& other) noexcept;
+  ~Labels() { Unref(); }
 
   // Labels from outside input. kInvalidArgument for an empty or duplicate name.
   static StatusOr<Labels> FromPairs(std::vector<Label> labels);
   // REQUIRES: `sorted` is sorted by name, names unique and non-empty, values non-empty.
   static Labels FromSortedUnchecked(std::vector<Label> sorted);
 
-  size_t size() const { return labels_.size(); }
-  bool empty() const { return labels_.empty(); }
-  const Label& operator[](size_t i) const { return labels_[i]; }
-  std::vector<Label>::const_iterator begin() const { return labels_.begin(); }
-  std::vector<Label>::const_iterator end() const { return labels_.end(); }
+  size_t size() const { return rep_ == nullptr ? 0 : rep_->size; }
+  bool empty() const { return size() == 0; }
+  const Label& operator[](size_t i) const { return begin()[i]; }
+  const Label* begin() const { return rep_ == nullptr ? nullptr : rep_->labels(); }
+  const Label* end() const { return begin() + size(); }
 
   // The value of `name`, or "" if there is no such label.
   std::string_view Get(std::string_view name) const;
@@ -57,11 +65,26 @@ class Labels {
   // Canonical text: {a="1", b="x\"y"}, values escaped as in the exposition format (\\ \" \n).
   std::string ToString() const;
 
-  friend bool operator==(const Labels&, const Labels&) = default;
-  friend auto operator<=>(const Labels&, const Labels&) = default;
+  friend bool operator==(const Labels& a, const Labels& b);
+  friend std::strong_ordering operator<=>(const Labels& a, const Labels& b);
 
  private:
-  std::vector<Label> labels_;
+  // The shared array: a header followed by `size` Labels, in one allocation.
+  struct Rep {
+    std::atomic<uint32_t> refs;
+    uint32_t size;
+    mutable std::atomic<uint64_t> hash;  // 0: not computed yet
+    Label* labels() { return reinterpret_cast<Label*>(this + 1); }
+    const Label* labels() const { return reinterpret_cast<const Label*>(this + 1); }
+  };
+  static_assert(sizeof(Rep) % alignof(Label) == 0);
+
+  void Ref() const {
+    if (rep_ != nullptr) rep_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  void Unref();
+
+  Rep* rep_ = nullptr;  // null for the empty set
 };
 
 // Interns strings: each distinct string is stored once and named by a small id. Strings are
