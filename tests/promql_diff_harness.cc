@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "http/client.h"
+#include "http/form.h"
 
 namespace gw::promql_diff {
 
@@ -66,20 +67,6 @@ std::string FormatSeconds(int64_t t_ms) {
 
 int64_t NowMs() { return SystemClock::Get().NowMs(); }
 
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The synthetic page.
@@ -253,7 +240,8 @@ StatusOr<std::unique_ptr<ApiServer>> ApiServer::StartPrometheus(const fs::path& 
 
 StatusOr<std::unique_ptr<ApiServer>> ApiServer::StartHub(const std::string& hub_path,
                                                          const fs::path& dir,
-                                                         const std::string& config_yaml) {
+                                                         const std::string& config_yaml,
+                                                         const std::vector<std::string>& flags) {
   auto s = std::unique_ptr<ApiServer>(new ApiServer());
   s->name_ = "hub";
   fs::create_directories(dir);
@@ -261,10 +249,12 @@ StatusOr<std::unique_ptr<ApiServer>> ApiServer::StartHub(const std::string& hub_
   s->log_path_ = dir / "hub.log";
   std::ofstream(s->config_path_) << config_yaml;
   s->port_ = FreePort();
-  GW_RETURN_IF_ERROR(s->StartProcess(
-      {hub_path, "--config.file=" + s->config_path_.string(),
-       "--storage.tsdb.path=" + (dir / "data").string(), "--storage.tsdb.wal-sync=never",
-       "--web.listen-address=127.0.0.1:" + std::to_string(s->port_)}));
+  std::vector<std::string> argv = {
+      hub_path, "--config.file=" + s->config_path_.string(),
+      "--storage.tsdb.path=" + (dir / "data").string(), "--storage.tsdb.wal-sync=never",
+      "--web.listen-address=127.0.0.1:" + std::to_string(s->port_)};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  GW_RETURN_IF_ERROR(s->StartProcess(argv));
   return s;
 }
 
@@ -326,13 +316,13 @@ ApiAnswer ApiServer::PostForm(const std::string& path, const std::string& body) 
 }
 
 ApiAnswer ApiServer::Instant(const std::string& query, int64_t t_ms) const {
-  return Get("/api/v1/query?query=" + UrlEncode(query) + "&time=" + FormatSeconds(t_ms));
+  return Get("/api/v1/query?query=" + http::PercentEncode(query) + "&time=" + FormatSeconds(t_ms));
 }
 
 ApiAnswer ApiServer::Range(const std::string& query, int64_t start_ms, int64_t end_ms,
                            int64_t step_ms) const {
   return PostForm("/api/v1/query_range",
-                  "query=" + UrlEncode(query) + "&start=" + FormatSeconds(start_ms) +
+                  "query=" + http::PercentEncode(query) + "&start=" + FormatSeconds(start_ms) +
                       "&end=" + FormatSeconds(end_ms) + "&step=" + FormatSeconds(step_ms));
 }
 

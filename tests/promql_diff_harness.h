@@ -85,10 +85,11 @@ class ApiServer {
   static StatusOr<std::unique_ptr<ApiServer>> StartPrometheus(const std::filesystem::path& dir,
                                                               const std::string& config_yaml,
                                                               bool remote_write_receiver);
-  // The hub binary `hub_path`, its store and config under `dir`.
+  // The hub binary `hub_path`, its store and config under `dir`, with extra `flags`.
   static StatusOr<std::unique_ptr<ApiServer>> StartHub(const std::string& hub_path,
                                                        const std::filesystem::path& dir,
-                                                       const std::string& config_yaml);
+                                                       const std::string& config_yaml,
+                                                       const std::vector<std::string>& flags = {});
 
   ~ApiServer();
 
@@ -118,9 +119,6 @@ class ApiServer {
   uint16_t port_ = 0;
   std::optional<ChildProcess> child_;
 };
-
-// Percent-encodes everything but unreserved characters (for query strings and form bodies).
-std::string UrlEncode(std::string_view text);
 
 }  // namespace gw::promql_diff
 

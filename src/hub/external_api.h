@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 
+#include "common/status.h"
 #include "http/http_types.h"
+#include "promql/value.h"
 
 namespace gw::hub {
 
@@ -23,6 +25,12 @@ class ExternalQueryApi {
   // query API's paths, nullopt for any other path. When the server cannot be reached or
   // answers no valid HTTP, 503 with errorType "unavailable" naming the server.
   std::optional<http::Response> Handle(const http::Request& request) const;
+
+  // Evaluates an instant query on the external server (for the rule manager): a vector, or
+  // a scalar as one element without labels. Errors: kUnavailable when it cannot be reached,
+  // kInvalidArgument with the server's error for a failed query, kCorruption for an answer
+  // that is not the API's JSON.
+  StatusOr<promql::Vector> InstantVector(const std::string& query, int64_t t_ms) const;
 
   // True for the paths this mode forwards.
   static bool Forwards(const std::string& path);

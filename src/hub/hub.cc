@@ -18,7 +18,10 @@
 #include "hub/api.h"
 #include "hub/external_api.h"
 #include "hub/hub_config.h"
+#include "hub/hub_rules.h"
 #include "hub/query_api.h"
+#include "hub/rules_api.h"
+#include "rules/rule_file.h"
 #include "hub/scrape_manager.h"
 #include "hub/store_metrics.h"
 #include "metrics/text_writer.h"
@@ -85,6 +88,9 @@ class HubImpl : public Hub {
     receiver_ = std::make_unique<remote::RemoteWriteReceiver>(*db_);
     api_ = std::make_unique<ReadApi>(&db_->querier());
     StartQueryApi();
+    GW_ASSIGN_OR_RETURN(rules_, HubRules::Start(config_, options_, QueryFunction(), db_.get(),
+                                                &SystemClock::Get()));
+    rules_api_ = std::make_unique<RulesApi>(&rules_->manager());
     ScrapeManagerOptions scrape_options;
     scrape_options.scrape_threads = options_.scrape_threads;
     scrapes_ = std::make_unique<ScrapeManager>(db_.get(), SystemClock::Get(), scrape_options);
@@ -146,6 +152,23 @@ class HubImpl : public Hub {
     }
   }
 
+  // How rules ask their questions: the external engine in external-engine mode, else the
+  // hub's own engine.
+  rules::QueryFn QueryFunction() const {
+    if (external_api_ != nullptr) {
+      return [api = external_api_.get()](const promql::Expr& e, int64_t t_ms) {
+        return api->InstantVector(promql::ToString(e), t_ms);
+      };
+    }
+    return [engine = engine_.get()](const promql::Expr& e,
+                                    int64_t t_ms) -> StatusOr<promql::Vector> {
+      GW_ASSIGN_OR_RETURN(promql::Value v, engine->InstantQuery(e, t_ms, {}));
+      if (auto* s = std::get_if<promql::Scalar>(&v)) return promql::Vector{{{}, t_ms, s->v}};
+      if (auto* vec = std::get_if<promql::Vector>(&v)) return std::move(*vec);
+      return InvalidArgumentError("rule expression is not a vector or scalar");
+    };
+  }
+
   Status StartServer() {
     http::ServerOptions server_options;
     server_options.listen_address = options_.daemon.listen_address;
@@ -174,6 +197,7 @@ class HubImpl : public Hub {
     if (urls(*fresh) != urls(config_)) {
       GW_LOG_WARN("remote_write changes take effect at the next restart");
     }
+    GW_RETURN_IF_ERROR(rules_->Reload(*fresh).WithContext("keeping the running config"));
     GW_RETURN_IF_ERROR(scrapes_->ApplyConfig(*fresh));
     {
       std::lock_guard lock(config_mu_);
@@ -186,6 +210,7 @@ class HubImpl : public Hub {
     if (shut_down_) return;
     shut_down_ = true;
     if (scrapes_) scrapes_->Stop();  // writes stale markers while the store is open
+    if (rules_) rules_->Stop();
     if (server_) server_->Shutdown();
     maintenance_.Stop();
     if (db_) db_->SetObserver(nullptr);
@@ -227,6 +252,7 @@ class HubImpl : public Hub {
     }
     if (std::optional<http::Response> r = api_->Handle(request); r.has_value()) return *r;
     if (std::optional<http::Response> r = query_api_->Handle(request)) return *r;
+    if (std::optional<http::Response> r = rules_api_->Handle(request)) return *r;
     if (request.path == "/-/healthy") return http::Response::Text(200, "GPU Watchdog hub is Healthy.\n");
     if (request.path == "/-/ready") return http::Response::Text(200, "GPU Watchdog hub is Ready.\n");
     if (request.path == "/") {
@@ -247,6 +273,7 @@ class HubImpl : public Hub {
     scrapes_->AppendMetrics(&families);
     receiver_->AppendMetrics(families);
     for (const auto& sender : senders_) sender->AppendMetrics(families);
+    if (rules_ && rules_->notifier() != nullptr) rules_->notifier()->AppendMetrics(families);
     const metrics::ExpositionFormat format = metrics::NegotiateFormat(request.Header("accept"));
     auto body = std::make_shared<std::string>();
     metrics::WriteText(families, format, body.get());
@@ -268,6 +295,8 @@ class HubImpl : public Hub {
   std::unique_ptr<promql::Engine> engine_;
   std::unique_ptr<QueryApi> query_api_;
   std::unique_ptr<ExternalQueryApi> external_api_;
+  std::unique_ptr<HubRules> rules_;
+  std::unique_ptr<RulesApi> rules_api_;
   std::unique_ptr<ScrapeManager> scrapes_;
   PeriodicThread maintenance_;
   std::unique_ptr<http::Server> server_;
@@ -285,6 +314,9 @@ StatusOr<std::unique_ptr<Hub>> Hub::Start(const HubOptions& options) {
 int RunHubMain(int argc, const char* const* argv) {
   if (argc >= 2 && std::strcmp(argv[1], "check-config") == 0) {
     return CheckConfigMain(argc - 1, argv + 1);
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "check-rules") == 0) {
+    return rules::CheckRulesMain(argc - 1, argv + 1);
   }
   SignalWaiter signals;  // first, so every thread inherits the blocked signals
   // Each scrape target keeps a connection (a socket and its I/O context's descriptors) open

@@ -12,9 +12,15 @@ gw_cc_library(NAME gw_hub_query
   DEPS gw_hub_api gw_http Boost::json
   PUBLIC_DEPS gw_promql_engine)
 
+# /api/v1/rules and /api/v1/alerts over the rule manager.
+gw_cc_library(NAME gw_hub_rules_api
+  SRCS rules_api.cc
+  DEPS gw_hub_api gw_http Boost::json
+  PUBLIC_DEPS gw_rules)
+
 gw_cc_library(NAME gw_hub
-  SRCS hub.cc hub_flags.cc
-  DEPS gw_hub_api gw_hub_query gw_hub_scrape gw_hub_config gw_remote_io gw_tsdb_db gw_http gw_common)
+  SRCS hub.cc hub_flags.cc hub_rules.cc
+  DEPS gw_hub_api gw_hub_query gw_hub_rules_api gw_rules gw_hub_scrape gw_hub_config gw_remote_io gw_tsdb_db gw_http gw_common)
 target_compile_definitions(gw_hub PRIVATE GW_VERSION="${PROJECT_VERSION}")
 
 gw_cc_binary(NAME gpuwatchdog SRCS main.cc DEPS gw_hub)

@@ -32,6 +32,11 @@ struct HubOptions {
   int64_t query_max_samples = 50'000'000;
   // When set, the query API is answered by this server (external-engine mode).
   std::string query_external_url;
+  int64_t rules_resend_delay_ms = 60'000;
+  int64_t rules_for_outage_tolerance_ms = 3'600'000;
+  int64_t rules_for_grace_period_ms = 600'000;
+  // Where people reach the hub (alerts' generatorURL): --web.external-url.
+  std::string external_url;
 };
 
 struct HubFlagsResult {

@@ -61,14 +61,31 @@ Status ParseAlertmanager(const YamlReader& reader, const YAML::Node& node,
       });
 }
 
-Status ParseAlerting(const YamlReader& reader, const YAML::Node& node,
-                     std::vector<AlertmanagerConfig>* out) {
-  return reader.ForEachKey(node, "alerting", {"alertmanagers"},
-                           [&](const std::string& key, const YAML::Node& value) {
-                             return reader.ForEachItem(value, key, [&](const YAML::Node& item) {
-                               return ParseAlertmanager(reader, item, &out->emplace_back());
-                             });
-                           });
+Status ParseWebhook(const YamlReader& reader, const YAML::Node& node, WebhookConfig* out) {
+  GW_RETURN_IF_ERROR(reader.ForEachKey(
+      node, "webhooks", {"url", "timeout"},
+      [&](const std::string& key, const YAML::Node& value) -> Status {
+        if (key == "timeout") return reader.Duration(value, key, &out->timeout_ms);
+        GW_RETURN_IF_ERROR(reader.String(value, key, &out->url));
+        if (!out->url.starts_with("http://") && !out->url.starts_with("https://")) {
+          return reader.Error(value, "webhook url " + Quote(out->url) +
+                                         " must start with http:// or https://");
+        }
+        return Status::Ok();
+      }));
+  if (out->url.empty()) return reader.Error(node, "a webhook needs a url");
+  return Status::Ok();
+}
+
+Status ParseAlerting(const YamlReader& reader, const YAML::Node& node, HubConfig* config) {
+  return reader.ForEachKey(
+      node, "alerting", {"alertmanagers", "webhooks"},
+      [&](const std::string& key, const YAML::Node& value) {
+        return reader.ForEachItem(value, key, [&](const YAML::Node& item) {
+          if (key == "webhooks") return ParseWebhook(reader, item, &config->webhooks.emplace_back());
+          return ParseAlertmanager(reader, item, &config->alertmanagers.emplace_back());
+        });
+      });
 }
 
 Status ParseQueueConfig(const YamlReader& reader, const YAML::Node& node, QueueConfig* out) {
@@ -146,7 +163,7 @@ Status ParseRoot(const YamlReader& reader, const YAML::Node& root, HubConfig* co
   GW_RETURN_IF_ERROR(reader.StringList(section("rule_files"), "rule_files", &config->rule_files));
   GW_RETURN_IF_ERROR(ParseScrapeConfigs(reader, section("scrape_configs"), config->global,
                                         &config->scrape_configs));
-  GW_RETURN_IF_ERROR(ParseAlerting(reader, section("alerting"), &config->alertmanagers));
+  GW_RETURN_IF_ERROR(ParseAlerting(reader, section("alerting"), config));
   return reader.ForEachItem(section("remote_write"), "remote_write", [&](const YAML::Node& item) {
     return ParseRemoteWrite(reader, item, &config->remote_write.emplace_back());
   });

@@ -63,6 +63,12 @@ struct AlertmanagerConfig {
   std::vector<StaticConfig> static_configs;
 };
 
+// A webhook that receives alerts directly, in the body Alertmanager's webhook sends.
+struct WebhookConfig {
+  std::string url;
+  int64_t timeout_ms = 10'000;
+};
+
 struct QueueConfig {
   int capacity = 10'000;
   int max_shards = 50;
@@ -85,6 +91,7 @@ struct HubConfig {
   std::vector<std::string> rule_files;  // globs; absolute after LoadHubConfigFile
   std::vector<ScrapeConfig> scrape_configs;
   std::vector<AlertmanagerConfig> alertmanagers;  // alerting.alertmanagers
+  std::vector<WebhookConfig> webhooks;             // alerting.webhooks
   std::vector<RemoteWriteConfig> remote_write;
 };
 

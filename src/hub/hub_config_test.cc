@@ -56,6 +56,9 @@ TEST(HubConfigTest, GoodConfigHasEveryField) {
   EXPECT_EQ(config->alertmanagers[0].path_prefix, "/am");
   EXPECT_EQ(config->alertmanagers[0].timeout_ms, 5000);
   EXPECT_THAT(config->alertmanagers[0].static_configs[0].targets, ElementsAre("127.0.0.1:9093"));
+  ASSERT_EQ(config->webhooks.size(), 1u);
+  EXPECT_EQ(config->webhooks[0].url, "http://127.0.0.1:9099/alerts");
+  EXPECT_EQ(config->webhooks[0].timeout_ms, 3000);
   ASSERT_EQ(config->remote_write.size(), 1u);
   const RemoteWriteConfig& rw = config->remote_write[0];
   EXPECT_EQ(rw.url, "http://127.0.0.1:9201/api/v1/write");
@@ -208,6 +211,9 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"alerting:\n  alertmanagers:\n    - static_configs:\n"
                   "        - targets: [\"am\"]\n",
                   "hub.yml:4: target \"am\" must be host:port (e.g. 127.0.1.1:9400, [::1]:9400)"},
+        ErrorCase{"alerting:\n  webhooks:\n    - url: hooks.example\n",
+                  "hub.yml:3: webhook url \"hooks.example\" must start with http:// or https://"},
+        ErrorCase{"alerting:\n  webhooks:\n    - timeout: 1s\n", "hub.yml:3: a webhook needs a url"},
         ErrorCase{"scrape_configs: [\n",
                   "hub.yml:2: YAML syntax error: end of sequence flow not found (check "
                   "indentation, colons and quoting)"},

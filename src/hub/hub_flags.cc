@@ -57,6 +57,44 @@ Status ApplyQueryFlags(const QueryFlags& raw, HubOptions* o) {
   return Status::Ok();
 }
 
+// The rule manager's flags, as text until parsed.
+struct RuleFlags {
+  std::string resend_delay = "1m";
+  std::string outage_tolerance = "1h";
+  std::string grace_period = "10m";
+};
+
+void AddRuleFlags(CLI::App& app, RuleFlags* raw, HubOptions* o) {
+  app.add_option("--rules.alert.resend-delay", raw->resend_delay,
+                 "How long to wait before sending a firing alert again")
+      ->capture_default_str();
+  app.add_option("--rules.alert.for-outage-tolerance", raw->outage_tolerance,
+                 "Longest outage of the hub after which `for` state is still restored")
+      ->capture_default_str();
+  app.add_option("--rules.alert.for-grace-period", raw->grace_period,
+                 "Least time between restoring an alert and its firing")
+      ->capture_default_str();
+  app.add_option("--web.external-url", o->external_url,
+                 "The URL under which people reach the hub (alerts' generatorURL)")
+      ->capture_default_str();
+}
+
+Status ApplyRuleFlags(const RuleFlags& raw, HubOptions* o) {
+  const std::pair<const char*, const std::string*> flags[] = {
+      {"--rules.alert.resend-delay", &raw.resend_delay},
+      {"--rules.alert.for-outage-tolerance", &raw.outage_tolerance},
+      {"--rules.alert.for-grace-period", &raw.grace_period}};
+  int64_t* targets[] = {&o->rules_resend_delay_ms, &o->rules_for_outage_tolerance_ms,
+                        &o->rules_for_grace_period_ms};
+  for (size_t i = 0; i < std::size(flags); ++i) {
+    StatusOr<int64_t> ms = ParseDurationMs(*flags[i].second);
+    if (!ms.ok()) return FlagError(flags[i].first, ms.status());
+    *targets[i] = *ms;
+  }
+  while (o->external_url.ends_with('/')) o->external_url.pop_back();
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
@@ -96,6 +134,8 @@ StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
       ->capture_default_str();
   QueryFlags query_flags;
   AddQueryFlags(app, &query_flags, &o);
+  RuleFlags rule_flags;
+  AddRuleFlags(app, &rule_flags, &o);
   GW_ASSIGN_OR_RETURN(result.exit_message, ParseCli(app, argc, argv, o.daemon));
   if (result.exit_message) return result;
 
@@ -135,6 +175,7 @@ StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
     return InvalidArgumentError("--scrape.threads must be between 1 and 256");
   }
   GW_RETURN_IF_ERROR(ApplyQueryFlags(query_flags, &o));
+  GW_RETURN_IF_ERROR(ApplyRuleFlags(rule_flags, &o));
   return result;
 }
 

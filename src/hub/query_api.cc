@@ -87,9 +87,6 @@ std::optional<http::Response> QueryApi::Handle(const http::Request& request) con
   // them gives.
   if (p == "/api/v1/query_exemplars") return ApiSuccess(boost::json::array{});
   if (p == "/api/v1/metadata") return ApiSuccess(boost::json::object{});
-  // No rules are evaluated yet (the alerting engine comes with rule files).
-  if (p == "/api/v1/rules") return ApiSuccess(boost::json::object{{"groups", boost::json::array{}}});
-  if (p == "/api/v1/alerts") return ApiSuccess(boost::json::object{{"alerts", boost::json::array{}}});
   return std::nullopt;
 }
 

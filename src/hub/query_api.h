@@ -1,6 +1,6 @@
 // The Prometheus HTTP API's query side: /api/v1/query and /api/v1/query_range over the PromQL
 // engine, and the small endpoints Grafana calls around them (status/buildinfo, metadata,
-// query_exemplars, rules, alerts), with Prometheus' JSON and errors (docs/api.md).
+// query_exemplars), with Prometheus' JSON and errors (docs/api.md).
 #ifndef GW_HUB_QUERY_API_H_
 #define GW_HUB_QUERY_API_H_
 

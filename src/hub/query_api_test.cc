@@ -123,10 +123,6 @@ TEST_F(QueryApiTest, GrafanaSideEndpoints) {
   EXPECT_FALSE(v.at("data").as_object().contains("features"));
   EXPECT_EQ(Json("/api/v1/query_exemplars?query=test&start=1&end=2"),
             boost::json::parse(R"({"status":"success","data":[]})"));
-  EXPECT_EQ(Json("/api/v1/rules"),
-            boost::json::parse(R"({"status":"success","data":{"groups":[]}})"));
-  EXPECT_EQ(Json("/api/v1/alerts"),
-            boost::json::parse(R"({"status":"success","data":{"alerts":[]}})"));
 }
 
 TEST(ApiDurationParamTest, SecondsOrDurations) {

@@ -194,6 +194,7 @@ StatusOr<Matrix> Evaluator::EvalBinary(const BinaryExpr& e) {
       return Vector{{{}, t, ScalarBinop(e.op, std::get<double>(a[0]), std::get<double>(a[1]))}};
     });
   }
+  BinopCache cache;  // per series work, kept across the steps
   return RangeEval(args, false, [&](std::span<const ArgValue> a, int64_t t) -> StatusOr<Vector> {
     if (lhs_scalar) {
       return VectorScalarBinop(e.op, std::get<Vector>(a[1]), std::get<double>(a[0]),
@@ -203,7 +204,7 @@ StatusOr<Matrix> Evaluator::EvalBinary(const BinaryExpr& e) {
       return VectorScalarBinop(e.op, std::get<Vector>(a[0]), std::get<double>(a[1]),
                                /*scalar_on_left=*/false, e.return_bool, t);
     }
-    return VectorBinop(e, std::get<Vector>(a[0]), std::get<Vector>(a[1]), t);
+    return VectorBinop(e, std::get<Vector>(a[0]), std::get<Vector>(a[1]), t, &cache);
   });
 }
 

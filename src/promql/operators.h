@@ -5,7 +5,10 @@
 #define GW_PROMQL_OPERATORS_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <unordered_map>
+#include <vector>
 #include <string>
 
 #include "common/status.h"
@@ -13,6 +16,31 @@
 #include "promql/value.h"
 
 namespace gw::promql {
+
+// What VectorBinop computes per series rather than per step, kept across the steps of one
+// binary expression (Prometheus' EvalNodeHelper keeps the same): each label set's matching
+// signature and each matched pair's result labels. Not thread-safe: one per expression.
+class BinopCache {
+ public:
+  // The hash of `metric`'s matching labels under `m` (the same `m` for every call).
+  uint64_t Signature(const tsdb::Labels& metric, const VectorMatching& m);
+  // The result labels of the pair, made by `make` the first time.
+  tsdb::Labels Result(const tsdb::Labels& many, const tsdb::Labels& one,
+                      const std::function<tsdb::Labels()>& make);
+
+ private:
+  struct SignatureEntry {
+    tsdb::Labels metric;
+    uint64_t signature;
+  };
+  struct ResultEntry {
+    tsdb::Labels many;
+    tsdb::Labels one;
+    tsdb::Labels result;
+  };
+  std::unordered_map<uint64_t, std::vector<SignatureEntry>> signatures_;  // by label-set hash
+  std::unordered_map<uint64_t, std::vector<ResultEntry>> results_;
+};
 
 // scalar op scalar (comparisons give 1 or 0; the parser only admits them with bool).
 // ^ and atan2 are computed as Go's math.Pow and math.Atan2 are, which differ from libm's pow
@@ -32,8 +60,10 @@ double ScalarBinop(BinaryOp op, double lhs, double rhs);
 //   unique on one side"
 //   "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
 //   "multiple matches for labels: grouping labels must ensure unique matches"
+//
+// `cache` (may be null) remembers per-series work across the steps of one expression.
 StatusOr<Vector> VectorBinop(const BinaryExpr& e, const Vector& lhs, const Vector& rhs,
-                             int64_t t_ms);
+                             int64_t t_ms, BinopCache* cache = nullptr);
 
 // vector op scalar (scalar_on_left: scalar op vector). Comparisons filter unless
 // return_bool, and keep the vector's value whichever side it is on; arithmetic and bool drop
