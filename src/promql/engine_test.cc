@@ -9,6 +9,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "promql/parser.h"
 #include "tsdb/db.h"
@@ -222,6 +223,64 @@ TEST_F(EngineTest, SampleLimitAndTimeoutAreErrors) {
   EXPECT_TRUE(Instant("count_over_time(gpu_temp[1m])", 50).ok());
   QueryOptions expired{.timeout = std::chrono::milliseconds(-1)};
   EXPECT_EQ(Instant("gpu_temp", 50, expired).status().code(), StatusCode::kDeadlineExceeded);
+}
+
+// A querier that, after each Select and before the engine decodes what it got, commits new
+// samples to the same series from another thread and waits for the commit: were any store lock
+// held across evaluation, the commit would block and the query with it.
+class IngestingQuerier : public tsdb::Querier {
+ public:
+  explicit IngestingQuerier(tsdb::Db* db) : db_(db) {}
+
+  StatusOr<std::vector<tsdb::SeriesChunks>> Select(const std::vector<tsdb::Matcher>& m,
+                                                   int64_t mint, int64_t maxt) const override {
+    auto found = db_->querier().Select(m, mint, maxt);
+    if (!found.ok()) return found;
+    std::thread writer([&] {
+      auto app = db_->NewAppender();
+      for (const tsdb::SeriesChunks& s : *found) {
+        for (int i = 0; i < 50; ++i) {
+          if (app->Append(0, s.labels, next_t_ms_ + i * 1000, 1e6).ok()) ++appended_;
+        }
+      }
+      if (!app->Commit().ok()) appended_ = -1'000'000;
+    });
+    writer.join();
+    next_t_ms_ += 50'000;
+    return found;
+  }
+  StatusOr<std::vector<std::string>> LabelNames(const std::vector<tsdb::Matcher>& m, int64_t a,
+                                                int64_t b) const override {
+    return db_->querier().LabelNames(m, a, b);
+  }
+  StatusOr<std::vector<std::string>> LabelValues(std::string_view n,
+                                                 const std::vector<tsdb::Matcher>& m, int64_t a,
+                                                 int64_t b) const override {
+    return db_->querier().LabelValues(n, m, a, b);
+  }
+  int appended() const { return appended_; }
+
+ private:
+  tsdb::Db* db_;
+  mutable int appended_ = 0;
+  mutable int64_t next_t_ms_ = 1'000'000;
+};
+
+TEST_F(EngineTest, IngestionGoesOnWhileAQueryEvaluates) {
+  Add(kGpu0, 0, 1, std::vector<double>(600, 1));
+  Add(kGpu1, 0, 1, std::vector<double>(600, 2));
+  IngestingQuerier querier(db_.get());
+  const Engine engine(&querier, options_);
+  auto expr = ParseExpr("sum(count_over_time(gpu_temp[10m]))");
+  ASSERT_TRUE(expr.ok());
+  // The query sees its snapshot (the samples up to 599 s), whatever was committed meanwhile.
+  StatusOr<Value> v = engine.InstantQuery(**expr, 599'000, {});
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(std::get<Vector>(*v)[0].v, 1200);
+  EXPECT_EQ(querier.appended(), 100);
+  StatusOr<Matrix> m = engine.RangeQuery(**expr, 0, 599'000, 60'000, {});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(querier.appended(), 200);
 }
 
 }  // namespace
