@@ -21,6 +21,7 @@
 #include "hub/hub_rules.h"
 #include "hub/query_api.h"
 #include "hub/rules_api.h"
+#include "hub/web_ui.h"
 #include "rules/rule_file.h"
 #include "hub/scrape_manager.h"
 #include "hub/store_metrics.h"
@@ -91,6 +92,7 @@ class HubImpl : public Hub {
     GW_ASSIGN_OR_RETURN(rules_, HubRules::Start(config_, options_, QueryFunction(), db_.get(),
                                                 &SystemClock::Get()));
     rules_api_ = std::make_unique<RulesApi>(&rules_->manager());
+    web_ui_ = std::make_unique<WebUi>(options_.ui_path);
     ScrapeManagerOptions scrape_options;
     scrape_options.scrape_threads = options_.scrape_threads;
     scrapes_ = std::make_unique<ScrapeManager>(db_.get(), SystemClock::Get(), scrape_options);
@@ -255,15 +257,10 @@ class HubImpl : public Hub {
     if (std::optional<http::Response> r = rules_api_->Handle(request)) return *r;
     if (request.path == "/-/healthy") return http::Response::Text(200, "GPU Watchdog hub is Healthy.\n");
     if (request.path == "/-/ready") return http::Response::Text(200, "GPU Watchdog hub is Ready.\n");
-    if (request.path == "/") {
-      return http::Response::Text(
-          200, "GPU Watchdog hub. API: /api/v1/query, /api/v1/query_range, /api/v1/series, "
-               "/api/v1/labels, /api/v1/label/<name>/values, /api/v1/write; own metrics: "
-               "/metrics\n");
-    }
     if (request.path.starts_with("/api/")) {
       return ApiErrorResponse(NotFoundError("unknown API endpoint " + request.path));
     }
+    if (std::optional<http::Response> r = web_ui_->Handle(request)) return *r;
     return http::Response::Text(404, "not found\n");
   }
 
@@ -297,6 +294,7 @@ class HubImpl : public Hub {
   std::unique_ptr<ExternalQueryApi> external_api_;
   std::unique_ptr<HubRules> rules_;
   std::unique_ptr<RulesApi> rules_api_;
+  std::unique_ptr<WebUi> web_ui_;
   std::unique_ptr<ScrapeManager> scrapes_;
   PeriodicThread maintenance_;
   std::unique_ptr<http::Server> server_;

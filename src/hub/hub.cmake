@@ -19,15 +19,18 @@ gw_cc_library(NAME gw_hub_rules_api
   PUBLIC_DEPS gw_rules)
 
 gw_cc_library(NAME gw_hub
-  SRCS hub.cc hub_flags.cc hub_rules.cc
+  SRCS hub.cc hub_flags.cc hub_rules.cc web_ui.cc
   DEPS gw_hub_api gw_hub_query gw_hub_rules_api gw_rules gw_hub_scrape gw_hub_config gw_remote_io gw_tsdb_db gw_http gw_common)
-target_compile_definitions(gw_hub PRIVATE GW_VERSION="${PROJECT_VERSION}")
+target_compile_definitions(gw_hub PRIVATE GW_VERSION="${PROJECT_VERSION}"
+  GW_WEB_UI_DIR="${PROJECT_SOURCE_DIR}/web/dist")
 
 gw_cc_binary(NAME gpuwatchdog SRCS main.cc DEPS gw_hub)
 
 gw_cc_test(NAME hub_api_test
   SRCS api_test.cc
   DEPS gw_hub_api)
+gw_cc_test(NAME hub_web_ui_test SRCS web_ui_test.cc DEPS gw_hub gw_http)
+
 gw_cc_test(NAME hub_query_api_test
   SRCS query_api_test.cc query_json_test.cc
   DEPS gw_hub_query gw_tsdb_db)

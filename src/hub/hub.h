@@ -37,6 +37,8 @@ struct HubOptions {
   int64_t rules_for_grace_period_ms = 600'000;
   // Where people reach the hub (alerts' generatorURL): --web.external-url.
   std::string external_url;
+  // The built dashboard (web/dist): --web.ui-path.
+  std::string ui_path;
 };
 
 struct HubFlagsResult {

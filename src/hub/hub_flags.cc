@@ -74,6 +74,8 @@ void AddRuleFlags(CLI::App& app, RuleFlags* raw, HubOptions* o) {
   app.add_option("--rules.alert.for-grace-period", raw->grace_period,
                  "Least time between restoring an alert and its firing")
       ->capture_default_str();
+  app.add_option("--web.ui-path", o->ui_path, "Directory of the built web dashboard (web/dist)")
+      ->capture_default_str();
   app.add_option("--web.external-url", o->external_url,
                  "The URL under which people reach the hub (alerts' generatorURL)")
       ->capture_default_str();
@@ -100,6 +102,7 @@ Status ApplyRuleFlags(const RuleFlags& raw, HubOptions* o) {
 StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
   HubFlagsResult result;
   HubOptions& o = result.options;
+  o.ui_path = GW_WEB_UI_DIR;
   std::string retention_time = "15d";
   std::string retention_size = "0";
   std::string block_range = "2h";

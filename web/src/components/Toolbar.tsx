@@ -1,0 +1,109 @@
+// Time range, refresh interval and theme controls. Radix Select gives keyboard and screen-reader
+// behaviour (WAI-ARIA listbox) for free; the values live in the URL.
+import { Select } from "radix-ui";
+import { useIsFetching, useQueryClient } from "@tanstack/react-query";
+import { useSetParams, useTimeParams } from "../app/router";
+import { applyTheme, useThemeChoice, type ThemeChoice } from "../app/theme";
+import { RANGE_CHOICES, REFRESH_CHOICES, rangeLabel } from "../lib/time";
+
+function Picker({ label, value, choices, onChange, display, testId }: { label: string; value: string; choices: { value: string; label: string }[]; onChange: (v: string) => void; display: string; testId: string }) {
+  const known = choices.some((c) => c.value === value);
+  return (
+    <Select.Root value={value} onValueChange={onChange}>
+      <Select.Trigger
+        aria-label={label}
+        data-testid={testId}
+        className="inline-flex h-8 items-center gap-1 rounded border border-line bg-surface px-2 text-sm hover:bg-surface-2"
+      >
+        <span className="text-muted">{label}:</span>
+        <Select.Value>{display}</Select.Value>
+        <Select.Icon aria-hidden="true" className="text-muted">
+          ▾
+        </Select.Icon>
+      </Select.Trigger>
+      <Select.Portal>
+        <Select.Content position="popper" sideOffset={4} className="z-50 min-w-40 overflow-hidden rounded border border-line bg-surface text-fg shadow-lg">
+          <Select.Viewport className="p-1">
+            {!known && (
+              <Select.Item value={value} className="cursor-default rounded px-2 py-1 text-sm outline-none data-[highlighted]:bg-surface-2">
+                <Select.ItemText>{display}</Select.ItemText>
+              </Select.Item>
+            )}
+            {choices.map((c) => (
+              <Select.Item key={c.value} value={c.value} className="flex cursor-default items-center justify-between gap-3 rounded px-2 py-1 text-sm outline-none data-[highlighted]:bg-surface-2">
+                <Select.ItemText>{c.label}</Select.ItemText>
+                <Select.ItemIndicator aria-hidden="true">✓</Select.ItemIndicator>
+              </Select.Item>
+            ))}
+          </Select.Viewport>
+        </Select.Content>
+      </Select.Portal>
+    </Select.Root>
+  );
+}
+
+export function TimeRangePicker() {
+  const { from, to } = useTimeParams();
+  const set = useSetParams();
+  return (
+    <Picker
+      label="Range"
+      testId="range-picker"
+      value={to === "now" ? from : "custom"}
+      choices={RANGE_CHOICES}
+      display={to === "now" ? rangeLabel(from) : "Custom range"}
+      onChange={(v) => set({ from: v, to: null })}
+    />
+  );
+}
+
+export function RefreshPicker() {
+  const { refresh, to } = useTimeParams();
+  const set = useSetParams();
+  const client = useQueryClient();
+  const fetching = useIsFetching();
+  const choice = REFRESH_CHOICES.find((c) => c.value === refresh);
+  return (
+    <div className="inline-flex items-center gap-1">
+      <button
+        type="button"
+        onClick={() => void client.invalidateQueries()}
+        className="inline-flex h-8 items-center gap-1 rounded border border-line bg-surface px-2 text-sm hover:bg-surface-2"
+        aria-label="Refresh now"
+        title="Refresh now"
+      >
+        <span aria-hidden="true" className={fetching ? "opacity-50" : ""}>
+          ⟳
+        </span>
+      </button>
+      <Picker
+        label="Auto"
+        testId="refresh-picker"
+        value={refresh}
+        choices={REFRESH_CHOICES}
+        display={to !== "now" ? "paused" : (choice?.label ?? refresh)}
+        onChange={(v) => set({ refresh: v === "10s" ? null : v })}
+      />
+    </div>
+  );
+}
+
+const NEXT: Record<ThemeChoice, ThemeChoice> = { system: "light", light: "dark", dark: "system" };
+const THEME_ICON: Record<ThemeChoice, string> = { system: "◐", light: "☀", dark: "☾" };
+
+export function ThemeToggle() {
+  const choice = useThemeChoice();
+  return (
+    <button
+      type="button"
+      onClick={() => applyTheme(NEXT[choice])}
+      className="inline-flex h-8 items-center gap-1 rounded border border-line bg-surface px-2 text-sm hover:bg-surface-2"
+      aria-label={`Theme: ${choice}. Switch to ${NEXT[choice]}`}
+      title={`Theme: ${choice} (click for ${NEXT[choice]})`}
+      data-testid="theme-toggle"
+    >
+      <span aria-hidden="true">{THEME_ICON[choice]}</span>
+      <span className="hidden sm:inline">{choice}</span>
+    </button>
+  );
+}
