@@ -22,41 +22,6 @@ namespace gw::promql_diff {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-uint16_t FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    return 0;
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ = fs::temp_directory_path() /
-          ("gw-diff-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
-std::string ReadTail(const fs::path& path, size_t max_bytes) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string s = text.str();
-  return s.size() > max_bytes ? s.substr(s.size() - max_bytes) : s;
-}
-
 std::string FormatSeconds(int64_t t_ms) {
   const int64_t ms = ((t_ms % 1000) + 1000) % 1000;
   const int64_t s = (t_ms - ms) / 1000;

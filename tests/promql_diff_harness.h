@@ -17,30 +17,21 @@
 
 #include "common/process.h"
 #include "common/status.h"
+#include "common/test_support.h"
 #include "http/server.h"
 
 namespace gw::promql_diff {
 
 inline constexpr char kPrometheusPath[] = "/usr/bin/prometheus";
 
-// A loopback port that was free a moment ago.
-uint16_t FreePort();
+using gw::testing::FreePort;
+using gw::testing::ReadTail;
 
 // A fresh directory under the system temp dir, removed by the destructor.
-class TempDir {
+class TempDir : public gw::testing::TempDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : gw::testing::TempDir("gw-diff") {}
 };
-
-// The last `max_bytes` of a file (logs for failure messages).
-std::string ReadTail(const std::filesystem::path& path, size_t max_bytes = 3000);
 
 // Milliseconds since the epoch as the API's seconds with three decimals: "1700000000.123".
 std::string FormatSeconds(int64_t t_ms);

@@ -21,6 +21,7 @@
 
 #include "common/clock.h"
 #include "common/process.h"
+#include "common/test_support.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "remote/receiver.h"
@@ -36,28 +37,8 @@ using std::chrono::milliseconds;
 
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
 
-uint16_t FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    return 0;
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+using gw::testing::FreePort;
 
-std::string ReadTail(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string s = text.str();
-  return s.size() > 3000 ? s.substr(s.size() - 3000) : s;
-}
 
 // A Prometheus server with its own data directory, stopped and removed on destruction.
 class PrometheusProcess {
@@ -94,7 +75,7 @@ class PrometheusProcess {
   }
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  std::string log() const { return ReadTail(dir_ / "prometheus.log"); }
+  std::string log() const { return gw::testing::ReadTail(dir_ / "prometheus.log"); }
 
   // GET /api/v1/<path> and returns data.result.
   boost::json::array Query(const std::string& path_and_query) const {

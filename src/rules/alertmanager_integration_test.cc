@@ -20,6 +20,7 @@
 
 #include "common/clock.h"
 #include "common/process.h"
+#include "common/test_support.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "rules/notifier.h"
@@ -34,17 +35,7 @@ using std::chrono::milliseconds;
 
 constexpr char kAlertmanager[] = "/usr/bin/prometheus-alertmanager";
 
-uint16_t FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  close(fd);
-  return ok ? ntohs(addr.sin_port) : 0;
-}
+using gw::testing::FreePort;
 
 // Collects the webhook bodies Alertmanager posts.
 class WebhookSink {
