@@ -3,8 +3,27 @@
 #   scenario.sh NODE_INDEX MODEL GPU_COUNT
 # MODEL is h100 or a100 (the Type in gres.conf). UUIDs are distinct per node and GPU; every
 # value moves (sines with periods that differ per node and GPU) so dashboards look alive.
+#
+# Faults for tests and demos (environment; lists separated by spaces or commas):
+#   GW_CLUSTER_GPU_IDLE="node4 node2:1"    these GPUs (nodeK = all of nodeK's) report 0%
+#                                          utilization and memory utilization throughout
+#   GW_CLUSTER_GPU_LOST="node3:1@30s"      GPU 1 of node3 is lost (GPU_IS_LOST) from 30 s on
+#                                          the timeline (t = 0 when the exporters start)
 set -euo pipefail
 node="$1" model="$2" count="$3"
+
+# listed LIST GPU -> 0 when nodeN or nodeN:GPU is in LIST (prints the @suffix, if any)
+listed() {
+  local item
+  for item in ${1//,/ }; do
+    case "${item%@*}" in
+      "node$node" | "node$node:$2")
+        [[ $item == *@* ]] && echo "${item#*@}"
+        return 0 ;;
+    esac
+  done
+  return 1
+}
 
 case "$model" in
   h100)
@@ -30,8 +49,12 @@ for ((i = 0; i < count; i++)); do
   printf '    memory_total_mib: %d\n' "$mem"
   printf '    memory_reserved_mib: 530\n'
   printf '    memory_used_mib: {sine: {mean: %d, amplitude: %d, period: %ds}}\n' "$half" "$amp" $((p * 2))
-  printf '    utilization: {sine: {mean: 55, amplitude: 40, period: %ds}}\n' "$p"
-  printf '    memory_utilization: {sine: {mean: 35, amplitude: 25, period: %ds}}\n' $((p + 20))
+  if listed "${GW_CLUSTER_GPU_IDLE:-}" "$i" >/dev/null; then
+    printf '    utilization: 0\n    memory_utilization: 0\n'
+  else
+    printf '    utilization: {sine: {mean: 55, amplitude: 40, period: %ds}}\n' "$p"
+    printf '    memory_utilization: {sine: {mean: 35, amplitude: 25, period: %ds}}\n' $((p + 20))
+  fi
   printf '    temperature_c: {sine: {mean: %d, amplitude: 12, period: %ds}}\n' $((58 + i)) $((p * 4))
   printf '    memory_temperature_c: {sine: {mean: %d, amplitude: 10, period: %ds}}\n' $((66 + i)) $((p * 4))
   printf '    slowdown_temp_c: 87\n    shutdown_temp_c: 92\n'
@@ -47,4 +70,7 @@ for ((i = 0; i < count; i++)); do
   printf '    remapped_correctable: 0\n    remapped_uncorrectable: 0\n'
   printf '    remapped_pending: 0\n    remapped_failure: 0\n'
   printf '    throttle_reasons: 0\n'
+  if lost=$(listed "${GW_CLUSTER_GPU_LOST:-}" "$i"); then
+    printf '    lost_at: %s\n' "${lost:-0s}"
+  fi
 done
