@@ -4,7 +4,7 @@ PRESET ?= ci
 BUILD := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: docs all deps configure build test test-unit test-integration demo demo-stop fuzz bench tidy asan format clean
+.PHONY: docs all deps configure build web test test-unit test-integration test-e2e demo demo-stop fuzz bench bench-web tidy asan format clean
 
 all: build
 
@@ -14,10 +14,21 @@ deps:
 configure: deps
 	@cmake --preset $(PRESET) >/dev/null
 
-build: configure
+build: configure web
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Every test (unit and integration), as CI runs it.
+# The dashboard the hub serves at / (web/dist, its --web.ui-path default). Rebuilt only when a
+# source is newer than web/dist/index.html; without npm (Node < 20.19) skipped with a note, and
+# the hub then serves a page saying the dashboard is not built.
+WEB_SRCS := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json \
+	web/package-lock.json web/vite.config.ts web/tsconfig.json web/scripts/check-bundle-size.mjs
+web: web/dist/index.html
+web/dist/index.html: $(WEB_SRCS) | deps
+	@if [[ -d web/node_modules ]] && command -v npm >/dev/null; then \
+	  (cd web && npm run --silent build) || { rm -f $@; exit 1; }; \
+	else echo "make: skipping the web dashboard build (no npm or web/node_modules; see scripts/install-deps)" >&2; fi
+
+# Every test (unit, integration, and e2e: the dashboard in Chromium), as CI runs it.
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j 2 --timeout 300
 
@@ -26,6 +37,10 @@ test-unit: build
 
 test-integration: build
 	@cd $(BUILD) && ctest --output-on-failure -L integration
+
+# The dashboard in Chromium against the cluster in a box (screenshots in $(BUILD)/web-e2e/).
+test-e2e: build
+	@cd $(BUILD) && ctest --output-on-failure -L e2e
 
 # Builds, starts the GPU exporter on a simulated 4-GPU node, prints its URL.
 demo: build
@@ -41,6 +56,11 @@ fuzz: deps
 bench:
 	@$(MAKE) --no-print-directory PRESET=release build
 	@scripts/bench-gpu-exporter build/release
+
+# The dashboard with a simulated 64-node, 512-GPU cluster: initial JS size, overview render time,
+# main-thread busy share under live updates (docs/benchmarks.md).
+bench-web: web
+	@scripts/bench-web
 
 asan:
 	@$(MAKE) --no-print-directory PRESET=asan test

@@ -66,6 +66,14 @@ bool Encode(const Request& request, Response& response, const ExchangeOptions& o
   return true;
 }
 
+// An event stream is never compressed: gzip would hold events back until a block filled.
+void StartStream(Response& response, WireResponse& out) {
+  out.headers.emplace_back("Content-Type", "text/event-stream");
+  out.headers.emplace_back("Cache-Control", "no-cache");
+  out.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: pass events on at once
+  out.stream = std::move(response.stream);
+}
+
 WireResponse Answer(const Request& request, const Handler& handler, const WebConfig& config,
                     const ExchangeOptions& options) {
   if (!CheckBasicAuth(config, request.Header("authorization"))) {
@@ -83,13 +91,18 @@ WireResponse Answer(const Request& request, const Handler& handler, const WebCon
   Response response = Guarded(request, handler);
   if (response.status < 100 || response.status > 999) {
     GW_LOG_ERROR("http: handler for {} answered status {}", request.target, response.status);
+    if (response.stream) response.stream->Finish();
     response = Response::Text(500, "Internal Server Error\n");
   }
   WireResponse out = Start(response.status, config);
-  out.headers.emplace_back("Content-Type", response.content_type);
-  if (!Encode(request, response, options, out)) {
-    out = ServerError(500, "Internal Server Error\n", config);
-    out.close = false;
+  if (response.stream) {
+    StartStream(response, out);
+  } else {
+    out.headers.emplace_back("Content-Type", response.content_type);
+    if (!Encode(request, response, options, out)) {
+      out = ServerError(500, "Internal Server Error\n", config);
+      out.close = false;
+    }
   }
   for (auto& header : response.headers) out.headers.push_back(std::move(header));
   return out;

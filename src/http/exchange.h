@@ -30,6 +30,8 @@ struct WireResponse {
   std::shared_ptr<const std::string> body;  // never null
   bool omit_body = false;                   // HEAD: send Content-Length of body but no body bytes
   bool close = false;                       // close the connection after this response
+  // A Server-Sent Events stream: the body is what comes through it (headers already set).
+  std::shared_ptr<EventStream> stream;
 };
 
 // Answers request: 401 (with WWW-Authenticate: Basic) when the web config's basic auth fails,

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/event_stream.h"
+
 namespace gw::http {
 
 // One parsed HTTP request. Thread-safety: a value; distinct objects may be used from distinct
@@ -39,6 +41,12 @@ struct Response {
   std::string content_encoding;
   // Extra headers, sent as given (after the server's own and the web config's).
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set for a Server-Sent Events stream: the server answers with the status, Content-Type
+  // text/event-stream, Cache-Control: no-cache and X-Accel-Buffering: no (body, content_type
+  // and content_encoding are ignored; never gzipped), then writes what the handler keeps
+  // sending through the stream until either side ends it (see EventStream). The connection is
+  // closed afterwards. A HEAD request gets the headers only.
+  std::shared_ptr<EventStream> stream;
 
   // A response with the given status and a text/plain body.
   static Response Text(int status, std::string body);

@@ -1,6 +1,6 @@
 // Boost.Beast underneath Server. Each connection is one C++20 coroutine on its own strand;
-// timeouts are a per-connection timer that cancels the socket (not beast::tcp_stream's, which
-// closes the socket and so leaves no way to answer 408).
+// timeouts are a per-connection Deadline (deadline.h). A handler's event stream is written by
+// sse_writer.cc on the same coroutine.
 #include "http/server.h"
 
 #include <pthread.h>
@@ -38,7 +38,10 @@
 
 #include "common/flags.h"
 #include "common/logging.h"
+#include "http/deadline.h"
+#include "http/event_stream.h"
 #include "http/exchange.h"
+#include "http/sse_writer.h"
 #include "http/tls_context.h"
 #include "http/web_config.h"
 
@@ -79,42 +82,6 @@ struct Conn {
   const int fd;                   // for the forced close past the grace period, from any thread
   tcp::socket* socket = nullptr;  // null once the session has ended
   bool idle = true;               // waiting for the first byte of a request
-};
-
-// A timer that cancels the socket's pending operations when it fires. State is shared with the
-// timer's handler, which may run after the session's frame is gone.
-class Deadline {
- public:
-  Deadline(const asio::any_io_executor& executor, tcp::socket& socket)
-      : timer_(executor), state_(std::make_shared<State>()) {
-    state_->socket = &socket;
-  }
-  ~Deadline() { state_->socket = nullptr; }
-
-  void Arm(std::chrono::milliseconds timeout) {
-    state_->fired = false;
-    uint64_t generation = ++state_->generation;
-    timer_.expires_after(timeout);
-    timer_.async_wait([state = state_, generation](error_code ec) {
-      if (ec || generation != state->generation || state->socket == nullptr) return;
-      state->fired = true;
-      state->socket->cancel(ec);
-    });
-  }
-  void Disarm() {
-    ++state_->generation;
-    timer_.cancel();
-  }
-  bool fired() const { return state_->fired; }
-
- private:
-  struct State {
-    tcp::socket* socket = nullptr;
-    uint64_t generation = 0;
-    bool fired = false;
-  };
-  asio::steady_timer timer_;
-  std::shared_ptr<State> state_;
 };
 
 Request ToRequest(bhttp::request<bhttp::string_body>& message) {
@@ -210,6 +177,11 @@ struct Server::Impl {
   asio::awaitable<void> AcceptLoop();
   template <class Stream>
   asio::awaitable<void> Serve(Stream& stream, Conn& conn, Deadline& deadline, bool reject);
+  template <class Stream>
+  asio::awaitable<void> ServeStream(Stream& stream, Conn& conn, Deadline& deadline,
+                                    const WireResponse& wire);
+  bool AcquireStream();
+  void ReleaseStream();
   asio::awaitable<void> ServePlain(tcp::socket socket, std::shared_ptr<Conn> conn, bool reject);
   asio::awaitable<void> ServeTls(tcp::socket socket, std::shared_ptr<Conn> conn, bool reject,
                                  std::shared_ptr<const ActiveConfig> active);
@@ -225,6 +197,7 @@ struct Server::Impl {
   std::shared_ptr<const ActiveConfig> config;  // GUARDED_BY(mu)
   std::set<std::shared_ptr<Conn>> conns;       // GUARDED_BY(mu)
   size_t serving = 0;                          // GUARDED_BY(mu): conns not being rejected
+  size_t streams = 0;                          // GUARDED_BY(mu): conns writing an EventStream
   bool shut_down = false;                      // GUARDED_BY(mu)
   std::vector<std::thread> threads;
 
@@ -353,6 +326,10 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, Conn& conn, Deadline& 
     } else {
       Request request = ToRequest(parser.get());
       wire = Exchange(request, handler, active->web, {.gzip_min_bytes = options.gzip_min_bytes});
+      if (wire.stream) {
+        co_await ServeStream(stream, conn, deadline, wire);
+        co_return;
+      }
     }
     bool keep_alive = !ec && parser.keep_alive() && !wire.close && !stopping;
     deadline.Arm(options.write_timeout);
@@ -364,6 +341,41 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, Conn& conn, Deadline& 
       co_return;
     }
   }
+}
+
+bool Server::Impl::AcquireStream() {
+  std::lock_guard<std::mutex> lock(mu);
+  if (streams >= options.max_streams) return false;
+  ++streams;
+  return true;
+}
+
+void Server::Impl::ReleaseStream() {
+  std::lock_guard<std::mutex> lock(mu);
+  --streams;
+}
+
+// Writes an event stream, or 503 past max_streams; the connection closes after either.
+template <class Stream>
+asio::awaitable<void> Server::Impl::ServeStream(Stream& stream, Conn& conn, Deadline& deadline,
+                                                const WireResponse& wire) {
+  if (!AcquireStream()) {
+    wire.stream->Finish();
+    WireResponse busy = ServerError(503, "Service Unavailable: too many event streams\n",
+                                    Config()->web);
+    busy.omit_body = wire.omit_body;
+    deadline.Arm(options.write_timeout);
+    co_await Write(stream, busy, /*keep_alive=*/false);
+    deadline.Disarm();
+    co_return;
+  }
+  struct Release {
+    Impl* impl;
+    ~Release() { impl->ReleaseStream(); }
+  } release{this};
+  SseWriteOptions sse{.write_timeout = options.write_timeout,
+                      .keepalive_interval = options.stream_keepalive};
+  co_await WriteEventStream(stream, deadline, wire, sse, stopping, conn.idle);
 }
 
 asio::awaitable<void> Server::Impl::ServePlain(tcp::socket socket, std::shared_ptr<Conn> conn,

@@ -22,6 +22,11 @@ struct ServerOptions {
   int threads = 2;  // threads that run I/O and handlers
   // Connections past this many get 503 and are closed.
   size_t max_connections = 64;
+  // Server-Sent Events streams (Response::stream) open at once, within max_connections; past
+  // it a request for one gets 503.
+  size_t max_streams = 16;
+  // A stream quiet this long gets a ": keepalive" comment line.
+  std::chrono::milliseconds stream_keepalive{15000};
   // Limit on a request's header and on its body; past it the answer is 413 and close.
   size_t max_request_bytes = 64 * 1024;
   // Time to receive a whole request once its first byte (or the connection) arrived; past it
@@ -62,8 +67,9 @@ class Server {
   // error is returned (as Start's). OK and a no-op when no file is configured.
   [[nodiscard]] Status ReloadWebConfig();
 
-  // Stops accepting, closes idle connections, lets in-flight requests finish for up to
-  // options.shutdown_grace, then closes what is left and stops the threads. Idempotent.
+  // Stops accepting, closes idle connections and event streams, lets in-flight requests finish
+  // for up to options.shutdown_grace, then closes what is left and stops the threads.
+  // Idempotent.
   // A handler that never returns keeps Shutdown waiting: handlers must return.
   void Shutdown();
 

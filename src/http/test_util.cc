@@ -103,6 +103,16 @@ RawResponse RawConn::Read(bool head) {
   return out;
 }
 
+std::string RawConn::ReadUntil(const std::string& marker) {
+  size_t at;
+  while ((at = buffer_.find(marker)) == std::string::npos) {
+    if (!Fill()) return "";
+  }
+  std::string out = buffer_.substr(0, at + marker.size());
+  buffer_.erase(0, at + marker.size());
+  return out;
+}
+
 bool RawConn::ClosedByPeer() {
   char c;
   ssize_t n = ::recv(fd_, &c, 1, 0);

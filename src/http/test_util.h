@@ -45,6 +45,9 @@ class RawConn {
   // Reads one response (Content-Length framed; no body when head is true). status 0 on EOF,
   // timeout or garbage.
   RawResponse Read(bool head = false);
+  // Reads until `marker` has arrived; returns everything up to and including it, or "" on EOF
+  // or timeout (what was read stays buffered).
+  std::string ReadUntil(const std::string& marker);
   // True when the peer closed the connection (EOF or reset) before the timeout.
   bool ClosedByPeer();
 

@@ -19,6 +19,7 @@
 #include "hub/external_api.h"
 #include "hub/hub_config.h"
 #include "hub/hub_rules.h"
+#include "hub/live_feed.h"
 #include "hub/query_api.h"
 #include "hub/rules_api.h"
 #include "hub/web_ui.h"
@@ -97,6 +98,8 @@ class HubImpl : public Hub {
     scrape_options.scrape_threads = options_.scrape_threads;
     scrapes_ = std::make_unique<ScrapeManager>(db_.get(), SystemClock::Get(), scrape_options);
     GW_RETURN_IF_ERROR(scrapes_->ApplyConfig(config_));
+    live_ = std::make_unique<LiveFeed>([this] { return ReadLiveSignal(); });
+    live_->Start();
     maintenance_.Start("gw-maintain", std::chrono::milliseconds(options_.maintenance_interval_ms),
                        [this] {
                          if (Status s = db_->Maintain(); !s.ok()) {
@@ -177,6 +180,8 @@ class HubImpl : public Hub {
     server_options.web_config_file = options_.daemon.web_config_file;
     server_options.max_connections = static_cast<size_t>(options_.daemon.max_connections);
     server_options.threads = 4;
+    // Dashboards hold one stream each; leave most connections for requests.
+    server_options.max_streams = std::max<size_t>(1, server_options.max_connections / 2);
     server_options.max_request_bytes = size_t{32} << 20;  // remote_write batches
     GW_ASSIGN_OR_RETURN(server_, http::Server::Start(server_options, [this](const http::Request& r) {
                           return Route(r);
@@ -213,6 +218,7 @@ class HubImpl : public Hub {
     shut_down_ = true;
     if (scrapes_) scrapes_->Stop();  // writes stale markers while the store is open
     if (rules_) rules_->Stop();
+    if (live_) live_->Stop();  // ends the dashboards' streams, so the server need not wait
     if (server_) server_->Shutdown();
     maintenance_.Stop();
     if (db_) db_->SetObserver(nullptr);
@@ -246,8 +252,26 @@ class HubImpl : public Hub {
     }
   }
 
+  // Cheap enough to read every second while a dashboard is open: atomics and a listing of the
+  // WAL directory from the store, a copy of the rules' state.
+  LiveSignal ReadLiveSignal() const {
+    LiveSignal signal;
+    tsdb::DbStats stats = db_->stats();
+    signal.samples_appended = stats.head.samples_appended;
+    signal.newest_sample_ms = stats.head_max_t_ms;
+    for (const rules::GroupSnapshot& group : rules_->manager().Snapshot()) {
+      for (const rules::RuleSnapshot& rule : group.rules) {
+        for (const rules::AlertSnapshot& alert : rule.alerts) {
+          if (alert.state == rules::AlertState::kFiring) ++signal.firing_alerts;
+        }
+      }
+    }
+    return signal;
+  }
+
   http::Response Route(const http::Request& request) {
     if (request.path == "/metrics") return SelfMetrics(request);
+    if (request.path == "/api/v1/stream") return live_->Handle(request);
     if (request.path == "/api/v1/write") return receiver_->Handle(request);
     if (external_api_ != nullptr) {
       if (std::optional<http::Response> r = external_api_->Handle(request)) return *r;
@@ -296,6 +320,7 @@ class HubImpl : public Hub {
   std::unique_ptr<RulesApi> rules_api_;
   std::unique_ptr<WebUi> web_ui_;
   std::unique_ptr<ScrapeManager> scrapes_;
+  std::unique_ptr<LiveFeed> live_;
   PeriodicThread maintenance_;
   std::unique_ptr<http::Server> server_;
   bool shut_down_ = false;

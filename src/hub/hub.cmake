@@ -18,9 +18,14 @@ gw_cc_library(NAME gw_hub_rules_api
   DEPS gw_hub_api gw_http Boost::json
   PUBLIC_DEPS gw_rules)
 
+# /api/v1/stream: live updates for the dashboard (Server-Sent Events).
+gw_cc_library(NAME gw_hub_live
+  SRCS live_feed.cc
+  DEPS gw_http gw_common)
+
 gw_cc_library(NAME gw_hub
   SRCS hub.cc hub_flags.cc hub_rules.cc web_ui.cc
-  DEPS gw_hub_api gw_hub_query gw_hub_rules_api gw_rules gw_hub_scrape gw_hub_config gw_remote_io gw_tsdb_db gw_http gw_common)
+  DEPS gw_hub_live gw_hub_api gw_hub_query gw_hub_rules_api gw_rules gw_hub_scrape gw_hub_config gw_remote_io gw_tsdb_db gw_http gw_common)
 target_compile_definitions(gw_hub PRIVATE GW_VERSION="${PROJECT_VERSION}"
   GW_WEB_UI_DIR="${PROJECT_SOURCE_DIR}/web/dist")
 
@@ -29,6 +34,7 @@ gw_cc_binary(NAME gpuwatchdog SRCS main.cc DEPS gw_hub)
 gw_cc_test(NAME hub_api_test
   SRCS api_test.cc
   DEPS gw_hub_api)
+gw_cc_test(NAME hub_live_feed_test SRCS live_feed_test.cc DEPS gw_hub_live)
 gw_cc_test(NAME hub_web_ui_test SRCS web_ui_test.cc DEPS gw_hub gw_http)
 
 gw_cc_test(NAME hub_query_api_test

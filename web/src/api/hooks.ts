@@ -1,9 +1,11 @@
-// Data hooks. Views never call fetch: they ask for a query here, so polling (refetchInterval
-// today) can be replaced by the hub's Server-Sent Events stream without touching a view.
+// Data hooks. Views never call fetch: they ask for a query here. While the hub's event stream
+// is open (useLiveStream), it refetches these queries when new samples arrive and the fixed
+// interval is off; without the stream they poll on the URL's refresh interval as before.
 import { keepPreviousData, useQuery, type UseQueryResult } from "@tanstack/react-query";
 import { createContext, useContext } from "react";
 import { ApiError, PromClient, type Alert, type InstantSample, type RangeSeries, type RuleGroup } from "./prom";
 import { connection } from "./connection";
+import { pollsOnInterval, useLiveStatus } from "./live";
 import { useTimeParams } from "../app/router";
 import { chooseStepSeconds, refreshMs, resolveRange } from "../lib/time";
 
@@ -28,8 +30,10 @@ async function tracked<T>(p: Promise<T>): Promise<T> {
 
 function useRefetchInterval(): number | false {
   const { refresh, to } = useTimeParams();
-  // A fixed (absolute) time range does not move: nothing to poll.
-  if (to !== "now") return false;
+  const live = useLiveStatus();
+  // A fixed (absolute) time range does not move: nothing to poll. The stream, when there is
+  // one, decides when to refetch; a lost stream freezes the page.
+  if (to !== "now" || !pollsOnInterval(live)) return false;
   return refreshMs(refresh);
 }
 

@@ -4,9 +4,10 @@ import { lazy, Suspense, useEffect, useRef } from "react";
 import { Link, matchPath, useLocation } from "./router";
 import { useSystemThemeListener } from "./theme";
 import { ConnectionBanner } from "../components/ConnectionBanner";
-import { RefreshPicker, ThemeToggle, TimeRangePicker } from "../components/Toolbar";
+import { LiveButton, RefreshPicker, ThemeToggle, TimeRangePicker } from "../components/Toolbar";
 import { useAlerts } from "../api/hooks";
 import { useConnection } from "../api/connection";
+import { useLiveStream } from "../api/useLiveStream";
 
 const Overview = lazy(() => import("../views/Overview"));
 const Nodes = lazy(() => import("../views/Nodes"));
@@ -54,6 +55,7 @@ function AlertCount() {
 
 export function App() {
   useSystemThemeListener();
+  useLiveStream();
   const { path } = useLocation();
   const conn = useConnection();
   const mainRef = useRef<HTMLElement>(null);
@@ -102,6 +104,7 @@ export function App() {
             </ul>
           </nav>
           <div className="ml-auto flex flex-wrap items-center gap-2">
+            <LiveButton />
             <TimeRangePicker />
             <RefreshPicker />
             <ThemeToggle />

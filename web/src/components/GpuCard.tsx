@@ -50,11 +50,12 @@ export function GpuCard({ gpu, users = {}, staleSince, selected }: GpuCardProps)
   const dbe = (v.eccDbeVol ?? 0) + (v.remapFailure ?? 0);
   const harmful = gpu.throttle.filter(isHarmfulThrottle);
 
+  // A stale card gets a dashed border, not reduced opacity: faded text would fall below 4.5:1.
   return (
     <article
       id={`gpu-${gpu.index}`}
       aria-label={gpuLabel(gpu.host, gpu.index, gpu.model)}
-      className={`rounded-lg border bg-surface p-3 ${selected ? "border-ok ring-2 ring-ok/40" : "border-line"} ${staleSince ? "opacity-80" : ""}`}
+      className={`rounded-lg border bg-surface p-3 ${selected ? "border-ok ring-2 ring-ok/40" : "border-line"} ${staleSince ? "border-dashed" : ""}`}
       data-testid="gpu-card"
     >
       <header className="mb-2 flex flex-wrap items-start justify-between gap-2">

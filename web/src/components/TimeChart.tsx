@@ -1,12 +1,14 @@
 // A uPlot time-series chart. The instance is created once (again only when the theme or the set
 // of series changes) and fed new data with setData. Gaps stay gaps. The cursor is shared with
 // every chart on the page (uPlot's cursor sync), and a screen-reader summary plus a data table
-// stand in for the canvas.
+// stand in for the canvas. Dragging across a chart zooms: the selection becomes the URL's
+// (absolute) range, which pauses live updates until "Go live".
 import { useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import type { RangeResult } from "../api/hooks";
 import type { Labels } from "../api/prom";
 import { cssVar, useIsDark } from "../app/theme";
+import { useSetParams } from "../app/router";
 import { formatClock, formatDateTime } from "../lib/format";
 import { alignSeries, seriesStats, timeTicks } from "./chart-data";
 
@@ -42,6 +44,7 @@ export function TimeChart({ title, result, labelOf, format, yMin, yMax, height =
   const shapeKey = `${labels.join("|")}#${colors.join(",")}`;
   const dataRef = useRef(aligned);
   dataRef.current = aligned;
+  const setParams = useSetParams(); // stable: safe inside the chart's hooks
 
   useEffect(() => {
     const el = wrap.current;
@@ -54,7 +57,7 @@ export function TimeChart({ title, result, labelOf, format, yMin, yMax, height =
       legend: { show: false },
       cursor: {
         sync: { key: syncKey, setSeries: false },
-        drag: { x: false, y: false },
+        drag: { x: true, y: false, setScale: false },
         points: { size: 6 },
       },
       scales: {
@@ -91,6 +94,16 @@ export function TimeChart({ title, result, labelOf, format, yMin, yMax, height =
       ],
       hooks: {
         setCursor: [(u) => setCursorIdx(u.cursor.idx ?? null)],
+        setSelect: [
+          (u) => {
+            const { left, width } = u.select;
+            if (width < 4) return; // a click, not a drag
+            const startMs = Math.round(u.posToVal(left, "x") * 1000);
+            const endMs = Math.round(u.posToVal(left + width, "x") * 1000);
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+            if (endMs > startMs) setParams({ from: String(startMs), to: String(endMs) });
+          },
+        ],
       },
     };
     const u = new uPlot(opts, dataRef.current as uPlot.AlignedData, el);

@@ -4,6 +4,7 @@ import { Select } from "radix-ui";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { useSetParams, useTimeParams } from "../app/router";
 import { applyTheme, useThemeChoice, type ThemeChoice } from "../app/theme";
+import { live, useLiveStatus, type LiveStatus } from "../api/live";
 import { RANGE_CHOICES, REFRESH_CHOICES, rangeLabel } from "../lib/time";
 
 function Picker({ label, value, choices, onChange, display, testId }: { label: string; value: string; choices: { value: string; label: string }[]; onChange: (v: string) => void; display: string; testId: string }) {
@@ -85,6 +86,38 @@ export function RefreshPicker() {
         onChange={(v) => set({ refresh: v === "10s" ? null : v })}
       />
     </div>
+  );
+}
+
+const LIVE_TITLE: Partial<Record<LiveStatus, string>> = {
+  live: "Live: the hub pushes new samples as they arrive",
+  connecting: "Connecting to the hub's live updates…",
+  lost: "Live updates lost; reconnecting",
+  paused: "Paused on a fixed range (zoomed or picked); click to follow now again",
+  off: "Auto refresh is off; click to go live",
+};
+
+/** "● Live" while the hub's stream drives the page; a button to go back to live when paused. */
+export function LiveButton() {
+  const status = useLiveStatus();
+  const set = useSetParams();
+  const title = LIVE_TITLE[status];
+  if (title === undefined) return null; // polling (no stream) or a hidden tab
+  const resumable = status === "paused" || status === "off";
+  const dot = status === "live" ? "var(--ok)" : resumable ? "transparent" : "var(--text-muted)";
+  return (
+    <button
+      type="button"
+      data-testid="live-button"
+      aria-pressed={status === "live"}
+      disabled={!resumable}
+      title={title}
+      onClick={() => set(status === "off" ? { refresh: null } : { from: live.liveFrom() ?? null, to: null })}
+      className="inline-flex h-8 items-center gap-1.5 rounded border border-line bg-surface px-2 text-sm enabled:hover:bg-surface-2 disabled:cursor-default"
+    >
+      <span aria-hidden="true" className="inline-block h-2 w-2 rounded-full border border-current" style={{ background: dot }} />
+      {resumable ? "Go live" : status === "live" ? "Live" : status === "lost" ? "Reconnecting" : "Connecting"}
+    </button>
   );
 }
 
