@@ -22,6 +22,8 @@ set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(cd "${1:?usage: tests/alerting_cluster_test.sh BUILD_DIR}" && pwd) || exit 2
 cluster="$repo/scripts/cluster"
+# shellcheck source=tests/cluster_test_lib.sh
+source "$repo/tests/cluster_test_lib.sh"
 nodes=4
 export PATH="$PATH:/usr/sbin:/sbin"
 
@@ -46,15 +48,8 @@ for f in src/gpu_exporter/gpuwatchdog-gpu-exporter src/slurm_exporter/gpuwatchdo
 done
 
 # ---- the setup -------------------------------------------------------------------------------
-export GW_CLUSTER_CTLD_PORT=${GW_CLUSTER_CTLD_PORT:-46817}
-export GW_CLUSTER_SLURMD_PORT_BASE=${GW_CLUSTER_SLURMD_PORT_BASE:-46820}
-export GW_CLUSTER_GPU_NET=${GW_CLUSTER_GPU_NET:-127.0.4}
-export GW_CLUSTER_GPU_PORT=${GW_CLUSTER_GPU_PORT:-9400}
-export GW_CLUSTER_SLURM_EXPORTER_ADDR=${GW_CLUSTER_SLURM_EXPORTER_ADDR:-127.0.0.4:9341}
-export GW_CLUSTER_HUB_ADDR=${GW_CLUSTER_HUB_ADDR:-127.0.0.4:3000}
-export GW_CLUSTER_SCRAPE_INTERVAL=${GW_CLUSTER_SCRAPE_INTERVAL:-1s}
-export GW_CLUSTER_SLURM_REFRESH=${GW_CLUSTER_SLURM_REFRESH:-2s}
 export GW_CLUSTER_SLURM_TIMEOUT=${GW_CLUSTER_SLURM_TIMEOUT:-5s}
+cluster_test_ports 4 46
 export GW_CLUSTER_EVAL_INTERVAL=${GW_CLUSTER_EVAL_INTERVAL:-2s}
 am_addr=${GW_ALERTING_TEST_AM_ADDR:-127.0.0.4:9093}
 hook_host=${am_addr%:*}
@@ -65,17 +60,9 @@ idle_node=node4         # every GPU of node4 reports 0% utilization
 busy_node=node1
 me=$(id -un)
 
-state=$(mktemp -d /tmp/gwat.XXXXXX)
-chmod 0755 "$state"
+cluster_test_state gwat
 work="$state/alerting"   # not one of the dirs scripts/cluster regenerates
 mkdir -p "$work/rules" "$work/hooks" "$work/am"
-fails=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() { # DESCRIPTION COMMAND...
-  local d="$1"; shift
-  if "$@"; then pass "$d"; else fail "$d"; fi
-}
 
 am_pid="" recv_pid=""
 stop_pid() { # PID: TERM, then KILL after 5 s

@@ -10,6 +10,8 @@ set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(cd "${1:?usage: tests/cluster_test.sh BUILD_DIR}" && pwd) || exit 2
 cluster="$repo/scripts/cluster"
+# shellcheck source=tests/cluster_test_lib.sh
+source "$repo/tests/cluster_test_lib.sh"
 nodes=4
 
 for bin in slurmctld slurmd sbatch munged; do
@@ -24,35 +26,11 @@ done
 }
 
 # Own ports unless the caller chose others.
-export GW_CLUSTER_CTLD_PORT=${GW_CLUSTER_CTLD_PORT:-36817}
-export GW_CLUSTER_SLURMD_PORT_BASE=${GW_CLUSTER_SLURMD_PORT_BASE:-36820}
-export GW_CLUSTER_GPU_NET=${GW_CLUSTER_GPU_NET:-127.0.3}
-export GW_CLUSTER_GPU_PORT=${GW_CLUSTER_GPU_PORT:-9400}
-export GW_CLUSTER_SLURM_EXPORTER_ADDR=${GW_CLUSTER_SLURM_EXPORTER_ADDR:-127.0.0.3:9341}
-export GW_CLUSTER_HUB_ADDR=${GW_CLUSTER_HUB_ADDR:-127.0.0.3:3000}
-export GW_CLUSTER_SCRAPE_INTERVAL=${GW_CLUSTER_SCRAPE_INTERVAL:-1s}
-export GW_CLUSTER_SLURM_REFRESH=${GW_CLUSTER_SLURM_REFRESH:-2s}
-export GW_CLUSTER_SLURM_TIMEOUT=${GW_CLUSTER_SLURM_TIMEOUT:-2s}
+cluster_test_ports 3 36
 
-state=$(mktemp -d /tmp/gwct.XXXXXX)
-chmod 0755 "$state"
-fails=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() { # DESCRIPTION COMMAND...
-  local d="$1"; shift
-  if "$@"; then pass "$d"; else fail "$d"; fi
-}
+cluster_test_state gwct
 
-cleanup() {
-  "$cluster" stop --dir "$state" >/dev/null 2>&1 || true
-  if ((fails)) && [[ -d $state/log ]]; then
-    echo "---- logs of the failed run ($state/log) ----"
-    for f in "$state"/log/*.log; do echo "== $f"; tail -n 20 "$f"; done
-  fi
-  rm -rf "$state"
-}
-trap cleanup EXIT
+trap 'cluster_test_stop "$cluster" 20' EXIT
 
 # ---- start -----------------------------------------------------------------------------------
 if "$cluster" start --nodes "$nodes" --build "$build" --dir "$state"; then
@@ -75,11 +53,6 @@ check "gres.conf GPUs are visible to slurmctld: $gres" grep -q "node1 gpu:h100:4
 
 IFS=, read -ra gpu_urls <<<"$GPU_EXPORTER_URLS"
 check "env lists $nodes GPU exporter URLs" test "${#gpu_urls[@]}" -eq "$nodes"
-wait_for() { # SECONDS COMMAND... : retries until the command succeeds
-  local t="$1" i; shift
-  for ((i = 0; i < t * 4; i++)); do "$@" && return 0; sleep 0.25; done
-  return 1
-}
 serves_util() { curl -sf "${gpu_urls[$1 - 1]}" | grep -q "^DCGM_FI_DEV_GPU_UTIL{.*Hostname=\"node$1\""; }
 for ((k = 1; k <= nodes; k++)); do
   check "the GPU exporter of node$k serves DCGM_FI_DEV_GPU_UTIL with Hostname=\"node$k\"" wait_for 10 serves_util $k

@@ -16,6 +16,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(cd "${1:?usage: tests/web_e2e_test.sh BUILD_DIR [SCREENSHOT_DIR]}" && pwd) || exit 2
 shots=${2:-$build/web-e2e}
 cluster="$repo/scripts/cluster"
+# shellcheck source=tests/cluster_test_lib.sh
+source "$repo/tests/cluster_test_lib.sh"
 web="$repo/web"
 chromium=${CHROMIUM:-/usr/bin/chromium}
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -44,42 +46,14 @@ if [[ -n $newer ]]; then
   exit 1
 fi
 
-export GW_CLUSTER_CTLD_PORT=${GW_CLUSTER_CTLD_PORT:-56817}
-export GW_CLUSTER_SLURMD_PORT_BASE=${GW_CLUSTER_SLURMD_PORT_BASE:-56820}
-export GW_CLUSTER_GPU_NET=${GW_CLUSTER_GPU_NET:-127.0.5}
-export GW_CLUSTER_GPU_PORT=${GW_CLUSTER_GPU_PORT:-9400}
-export GW_CLUSTER_SLURM_EXPORTER_ADDR=${GW_CLUSTER_SLURM_EXPORTER_ADDR:-127.0.0.5:9341}
-export GW_CLUSTER_HUB_ADDR=${GW_CLUSTER_HUB_ADDR:-127.0.0.5:3000}
-export GW_CLUSTER_SCRAPE_INTERVAL=${GW_CLUSTER_SCRAPE_INTERVAL:-1s}
-export GW_CLUSTER_SLURM_REFRESH=${GW_CLUSTER_SLURM_REFRESH:-2s}
-export GW_CLUSTER_SLURM_TIMEOUT=${GW_CLUSTER_SLURM_TIMEOUT:-2s}
+cluster_test_ports 5 56
 export GW_CLUSTER_ALERTMANAGER=${GW_CLUSTER_ALERTMANAGER:-} GW_CLUSTER_WEBHOOK=${GW_CLUSTER_WEBHOOK:-}
 hub="http://$GW_CLUSTER_HUB_ADDR"
 
-state=$(mktemp -d /tmp/gwwe.XXXXXX)
-chmod 0755 "$state"
-fails=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() { # DESCRIPTION COMMAND...
-  local d="$1"; shift
-  if "$@"; then pass "$d"; else fail "$d"; fi
-}
-cleanup() {
-  "$cluster" stop --dir "$state" >/dev/null 2>&1 || true
-  if ((fails)) && [[ -d $state/log ]]; then
-    echo "---- logs of the failed run ($state/log) ----"
-    for f in "$state"/log/*.log; do echo "== $f"; tail -n 15 "$f"; done
-  fi
-  rm -rf "$state"
-}
+cluster_test_state gwwe
+cleanup() { cluster_test_stop "$cluster" 15; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-wait_for() { # SECONDS COMMAND... : retries until the command succeeds
-  local t="$1" i; shift
-  for ((i = 0; i < t * 4; i++)); do "$@" && return 0; sleep 0.25; done
-  return 1
-}
 # The value of an instant query that answers one number (empty when none).
 hub_value() {
   curl -sf --get "$hub/api/v1/query" --data-urlencode "query=$1" |

@@ -10,7 +10,7 @@ import type { Labels } from "../api/prom";
 import { cssVar, useIsDark } from "../app/theme";
 import { useSetParams } from "../app/router";
 import { formatClock, formatDateTime } from "../lib/format";
-import { alignSeries, seriesStats, timeTicks } from "./chart-data";
+import { alignSeries, isolatedPoints, seriesStats, timeTicks } from "./chart-data";
 
 export const SERIES_VARS = ["--s1", "--s2", "--s3", "--s4", "--s5", "--s6", "--s7", "--s8"];
 const DASHES: number[][] = [[], [], [], [], [6, 3], [6, 3], [2, 3], [2, 3]];
@@ -89,7 +89,13 @@ export function TimeChart({ title, result, labelOf, format, yMin, yMax, height =
           width: 1.5,
           dash: DASHES[colors[i]!],
           spanGaps: false,
-          points: { show: false },
+          // Only the samples a line cannot show: those without a neighbour.
+          points: {
+            show: true,
+            size: 5,
+            filter: (u: uPlot, seriesIdx: number) =>
+              isolatedPoints(u.data[seriesIdx] as (number | null)[]),
+          },
         })),
       ],
       hooks: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignSeries, seriesStats, timeTicks } from "./chart-data";
+import { alignSeries, isolatedPoints, seriesStats, timeTicks } from "./chart-data";
 
 describe("alignSeries", () => {
   it("puts series on one step grid with nulls for gaps, never zeros", () => {
@@ -33,5 +33,14 @@ describe("timeTicks", () => {
     const t = new Date(2026, 10, 29, 14, 5).getTime() / 1000;
     expect(timeTicks([t], 3600)).toEqual(["14:05"]);
     expect(timeTicks([t], 3 * 86400)).toEqual(["11-29 14:05"]);
+  });
+});
+
+describe("isolatedPoints", () => {
+  it("finds the samples with no neighbour, which a line would not show", () => {
+    expect(isolatedPoints([1, null, 2, 3, null, 4])).toEqual([0, 5]);
+    expect(isolatedPoints([null, 7, null])).toEqual([1]);
+    expect(isolatedPoints([1, 2, 3])).toEqual([]);
+    expect(isolatedPoints([])).toEqual([]);
   });
 });

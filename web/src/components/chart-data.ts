@@ -71,3 +71,17 @@ export function timeTicks(splits: number[], spanS: number): string[] {
     return spanS > 86_400 ? `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}` : hm;
   });
 }
+
+/**
+ * The indices of values with no value on either side. A line needs two neighbours, so such a
+ * sample (a node seen for one scrape, the last sample before an exporter went silent) would be
+ * invisible without a point of its own.
+ */
+export function isolatedPoints(values: readonly (number | null | undefined)[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] == null) continue;
+    if (values[i - 1] == null && values[i + 1] == null) out.push(i);
+  }
+  return out;
+}
