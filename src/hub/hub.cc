@@ -147,9 +147,9 @@ class HubImpl : public Hub {
     engine_options.max_samples = options_.query_max_samples;
     engine_options.default_subquery_step_ms = config_.global.evaluation_interval_ms;
     engine_ = std::make_unique<promql::Engine>(&db_->querier(), engine_options);
-    query_api_ = std::make_unique<QueryApi>(engine_.get(), GW_VERSION, [] {
-      return SystemClock::Get().NowMs();
-    });
+    query_api_ = std::make_unique<QueryApi>(
+        engine_.get(), GW_VERSION, [] { return SystemClock::Get().NowMs(); },
+        [this] { return scrapes_ != nullptr ? scrapes_->Metadata() : MetadataByMetric{}; });
     if (!options_.query_external_url.empty()) {
       external_api_ = std::make_unique<ExternalQueryApi>(
           options_.query_external_url, std::chrono::milliseconds(options_.query_timeout_ms));

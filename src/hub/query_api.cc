@@ -83,10 +83,9 @@ std::optional<http::Response> QueryApi::Handle(const http::Request& request) con
   if (p == "/api/v1/query") return Query(request);
   if (p == "/api/v1/query_range") return QueryRange(request);
   if (p == "/api/v1/status/buildinfo") return BuildInfo();
-  // No exemplars are stored, and no metadata yet: empty answers, as a Prometheus without
-  // them gives.
+  // No exemplars are stored: the empty answer a Prometheus without them gives.
   if (p == "/api/v1/query_exemplars") return ApiSuccess(boost::json::array{});
-  if (p == "/api/v1/metadata") return ApiSuccess(boost::json::object{});
+  if (p == "/api/v1/metadata") return Metadata(request);
   return std::nullopt;
 }
 
@@ -139,6 +138,37 @@ http::Response QueryApi::BuildInfo() const {
                                         {"buildUser", ""},
                                         {"buildDate", ""},
                                         {"goVersion", ""}});
+}
+
+http::Response QueryApi::Metadata(const http::Request& request) const {
+  StatusOr<http::Form> form = http::Form::FromRequest(request);
+  if (!form.ok()) return ApiErrorResponse(form.status());
+  // limit: most metrics; limit_per_metric: most entries per metric (Prometheus' parameters).
+  int64_t limit = -1;
+  int64_t per_metric = -1;
+  for (auto [name, target] : {std::pair{"limit", &limit}, {"limit_per_metric", &per_metric}}) {
+    const std::string text = form->Get(name);
+    if (text.empty()) continue;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *target);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      return ApiErrorResponse(InvalidArgumentError(std::string("invalid parameter \"") + name +
+                                                   "\": \"" + text + "\" is not a number"));
+    }
+  }
+  const std::string metric = form->Get("metric");
+  boost::json::object out;
+  const MetadataByMetric all = metadata_ ? metadata_() : MetadataByMetric{};
+  for (const auto& [name, entries] : all) {
+    if (!metric.empty() && name != metric) continue;
+    if (limit >= 0 && static_cast<int64_t>(out.size()) >= limit) break;
+    boost::json::array list;
+    for (const MetricMetadata& m : entries) {
+      if (per_metric > 0 && static_cast<int64_t>(list.size()) >= per_metric) break;
+      list.push_back(boost::json::object{{"type", m.type}, {"help", m.help}, {"unit", m.unit}});
+    }
+    out[name] = std::move(list);
+  }
+  return ApiSuccess(std::move(out));
 }
 
 }  // namespace gw::hub

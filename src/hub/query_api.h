@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "http/http_types.h"
+#include "hub/metric_metadata.h"
 #include "promql/engine.h"
 
 namespace gw::hub {
@@ -23,9 +24,14 @@ http::Response QueryErrorResponse(const Status& status);
 // Thread-safe; the engine must outlive it.
 class QueryApi {
  public:
-  // `now_ms` gives the default evaluation time of /api/v1/query.
-  QueryApi(const promql::Engine* engine, std::string version, std::function<int64_t()> now_ms)
-      : engine_(engine), version_(std::move(version)), now_ms_(std::move(now_ms)) {}
+  // `now_ms` gives the default evaluation time of /api/v1/query; `metadata` what the scraped
+  // pages say about their metric families (may be empty: no metadata).
+  QueryApi(const promql::Engine* engine, std::string version, std::function<int64_t()> now_ms,
+           std::function<MetadataByMetric()> metadata = {})
+      : engine_(engine),
+        version_(std::move(version)),
+        now_ms_(std::move(now_ms)),
+        metadata_(std::move(metadata)) {}
 
   // The answer for one of this API's paths, nullopt for any other path.
   std::optional<http::Response> Handle(const http::Request& request) const;
@@ -34,10 +40,12 @@ class QueryApi {
   http::Response Query(const http::Request& request) const;
   http::Response QueryRange(const http::Request& request) const;
   http::Response BuildInfo() const;
+  http::Response Metadata(const http::Request& request) const;
 
   const promql::Engine* engine_;
   std::string version_;
   std::function<int64_t()> now_ms_;
+  std::function<MetadataByMetric()> metadata_;
 };
 
 // Prometheus' duration parameters (step, timeout, lookback_delta): float seconds ("15",

@@ -125,6 +125,33 @@ TEST_F(QueryApiTest, GrafanaSideEndpoints) {
             boost::json::parse(R"({"status":"success","data":[]})"));
 }
 
+TEST_F(QueryApiTest, MetadataFromTheScrapedPages) {
+  QueryApi api(engine_.get(), "0.1.0", [] { return int64_t{0}; }, [] {
+    return MetadataByMetric{
+        {"gpu_temp", {{"gauge", "GPU temperature.", ""}}},
+        {"jobs", {{"gauge", "Jobs.", ""}, {"unknown", "", ""}}},
+    };
+  });
+  http::Request r;
+  r.method = "GET";
+  r.path = "/api/v1/metadata";
+  auto body = [&](const std::string& query) {
+    r.query = query;
+    std::optional<http::Response> resp = api.Handle(r);
+    EXPECT_TRUE(resp.has_value());
+    return boost::json::parse(*resp->body);
+  };
+  EXPECT_EQ(body(""), boost::json::parse(R"({"status":"success","data":{
+      "gpu_temp":[{"type":"gauge","help":"GPU temperature.","unit":""}],
+      "jobs":[{"type":"gauge","help":"Jobs.","unit":""},{"type":"unknown","help":"","unit":""}]}})"));
+  EXPECT_EQ(body("metric=jobs&limit_per_metric=1").at("data"),
+            boost::json::parse(R"({"jobs":[{"type":"gauge","help":"Jobs.","unit":""}]})"));
+  EXPECT_EQ(body("limit=1").at("data").as_object().size(), 1u);
+  EXPECT_EQ(body("limit=x").at("errorType"), "bad_data");
+  // Without a source of metadata: the empty answer.
+  EXPECT_EQ(Json("/api/v1/metadata"), boost::json::parse(R"({"status":"success","data":{}})"));
+}
+
 TEST(ApiDurationParamTest, SecondsOrDurations) {
   EXPECT_EQ(*ApiDurationParam("step", "15"), 15'000);
   EXPECT_EQ(*ApiDurationParam("step", "0.5"), 500);

@@ -146,6 +146,10 @@ ScrapeResult ScrapeLoop::ScrapeOnce(int64_t scheduled_ms) {
 Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_t scheduled_ms,
                               tsdb::Appender* app, PageStats* stats, std::string_view* reason) {
   PageScanner scanner(page, format);
+  // Metadata changes rarely: read it at the first scrape and every tenth after.
+  std::map<std::string, MetricMetadata, std::less<>> metadata;
+  const bool read_metadata = !metadata_read_ || iteration_ % 10 == 0;
+  if (read_metadata) scanner.set_metadata(&metadata);
   PageSample sample;
   const uint64_t sample_limit = settings_->sample_limit;
   const uint64_t label_limit = settings_->label_limit;
@@ -182,8 +186,16 @@ Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_
                            sample.value);
     if (ref.ok()) entry.ref = *ref;
   }
-  if (!scanner.status().ok()) *reason = kFailParse;
-  return scanner.status().WithContext("page from " + target_.url);
+  if (!scanner.status().ok()) {
+    *reason = kFailParse;
+    return scanner.status().WithContext("page from " + target_.url);
+  }
+  if (read_metadata) {
+    metadata_read_ = true;
+    std::lock_guard lock(status_mu_);
+    metadata_ = std::move(metadata);
+  }
+  return Status::Ok();
 }
 
 StatusOr<ScrapeLoop::CacheEntry> ScrapeLoop::BuildEntry(std::string_view series) const {
@@ -288,6 +300,11 @@ std::vector<LiveSeries> ScrapeLoop::TakeLiveSeries() {
 void ScrapeLoop::InheritSeries(std::vector<LiveSeries> series) {
   std::lock_guard lock(scrape_mu_);
   for (LiveSeries& s : series) inherited_.push_back(std::move(s));
+}
+
+std::map<std::string, MetricMetadata, std::less<>> ScrapeLoop::metadata() const {
+  std::lock_guard lock(status_mu_);
+  return metadata_;
 }
 
 TargetStatus ScrapeLoop::status() const {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -104,6 +105,9 @@ class ScrapeLoop {
   void InheritSeries(std::vector<LiveSeries> series);
 
   TargetStatus status() const;
+  // The HELP/TYPE/UNIT of the metric families on the target's page (read at every scrape until
+  // one succeeds, then every tenth), by family name.
+  std::map<std::string, MetricMetadata, std::less<>> metadata() const;
   const Target& target() const { return target_; }
   const ScrapeSettings& settings() const { return *settings_; }
   int64_t offset_ms() const { return offset_ms_; }
@@ -158,9 +162,11 @@ class ScrapeLoop {
   bool report_written_ = false;  // report series are live (not yet marked stale)
   int64_t last_timestamp_ms_ = 0;
   bool stopped_ = false;
+  bool metadata_read_ = false;  // a good scrape has read the page's metadata
 
   mutable std::mutex status_mu_;
   TargetStatus status_;
+  std::map<std::string, MetricMetadata, std::less<>> metadata_;  // guarded by status_mu_
 };
 
 }  // namespace gw::hub

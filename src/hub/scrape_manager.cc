@@ -343,6 +343,23 @@ void ScrapeManager::Stop() {
   Retire(retired);
 }
 
+MetadataByMetric ScrapeManager::Metadata() const {
+  std::vector<std::map<std::string, MetricMetadata, std::less<>>> per_target;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [key, slot] : slots_) per_target.push_back(slot.loop->metadata());
+  }
+  MetadataByMetric out;
+  for (const auto& target : per_target) {
+    for (const auto& [name, m] : target) {
+      std::vector<MetricMetadata>& known = out[name];
+      if (std::find(known.begin(), known.end(), m) == known.end()) known.push_back(m);
+    }
+  }
+  for (auto& [name, list] : out) std::sort(list.begin(), list.end());
+  return out;
+}
+
 std::vector<TargetStatus> ScrapeManager::Targets() const {
   std::vector<TargetStatus> out;
   {

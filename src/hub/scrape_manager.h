@@ -56,6 +56,9 @@ class ScrapeManager {
 
   // Every target, by job then scrape URL.
   std::vector<TargetStatus> Targets() const;
+  // The metadata of every metric family the targets expose: per family name, its distinct
+  // {type, help, unit} across targets, sorted (the /api/v1/metadata answer).
+  MetadataByMetric Metadata() const;
 
   // The hub's own scrape counters, for its /metrics page.
   void AppendMetrics(std::vector<metrics::MetricFamily>* out) const;

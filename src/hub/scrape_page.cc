@@ -118,6 +118,7 @@ bool PageScanner::Next(PageSample* sample) {
     if (line.empty()) continue;
     if (line.front() == '#') {
       if (format_ == PageFormat::kOpenMetrics && line == "# EOF") saw_eof_ = true;
+      if (metadata_ != nullptr) RecordMetadata(line);
       continue;
     }
     return ParseLine(line, sample);
@@ -126,6 +127,35 @@ bool PageScanner::Next(PageSample* sample) {
     status_ = InvalidArgumentError("OpenMetrics page does not end with \"# EOF\"");
   }
   return false;
+}
+
+void PageScanner::RecordMetadata(std::string_view comment) {
+  // "# HELP name text", "# TYPE name type", "# UNIT name unit"; other comments are comments.
+  if (comment.size() < 8 || comment.substr(0, 2) != "# ") return;
+  const std::string_view keyword = comment.substr(2, 5);
+  if (keyword != "HELP " && keyword != "TYPE " && keyword != "UNIT ") return;
+  std::string_view rest = comment.substr(7);
+  const size_t space = rest.find(' ');
+  const std::string_view name = rest.substr(0, space);
+  const std::string_view text = space == std::string_view::npos ? "" : rest.substr(space + 1);
+  if (name.empty()) return;
+  auto it = metadata_->find(name);
+  if (it == metadata_->end()) it = metadata_->emplace(std::string(name), MetricMetadata{}).first;
+  MetricMetadata& m = it->second;
+  if (keyword == "TYPE ") {
+    m.type = text == "untyped" ? "unknown" : std::string(text);
+  } else if (keyword == "UNIT ") {
+    m.unit = std::string(text);
+  } else {
+    m.help.clear();
+    for (size_t i = 0; i < text.size(); ++i) {  // \\ and \n are the only escapes in HELP
+      if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == '\\' || text[i + 1] == 'n')) {
+        m.help.push_back(text[++i] == 'n' ? '\n' : '\\');
+      } else {
+        m.help.push_back(text[i]);
+      }
+    }
+  }
 }
 
 bool PageScanner::ParseLine(std::string_view line, PageSample* sample) {

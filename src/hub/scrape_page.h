@@ -6,10 +6,12 @@
 #define GW_HUB_SCRAPE_PAGE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string_view>
 
 #include "common/status.h"
+#include "hub/metric_metadata.h"
 #include "hub/relabel.h"
 
 namespace gw::hub {
@@ -36,6 +38,11 @@ class PageScanner {
  public:
   PageScanner(std::string_view page, PageFormat format) : rest_(page), format_(format) {}
 
+  // When set, the HELP, TYPE and UNIT lines met are recorded into *metadata by family name.
+  void set_metadata(std::map<std::string, MetricMetadata, std::less<>>* metadata) {
+    metadata_ = metadata;
+  }
+
   // The next sample. Returns false at the end of the page or on the first malformed line;
   // status() then tells which.
   bool Next(PageSample* sample);
@@ -45,6 +52,7 @@ class PageScanner {
 
  private:
   bool Fail(std::string why);
+  void RecordMetadata(std::string_view comment);
   bool ParseLine(std::string_view line, PageSample* sample);
 
   std::string_view rest_;
@@ -52,6 +60,7 @@ class PageScanner {
   int line_number_ = 0;
   bool saw_eof_ = false;
   Status status_;
+  std::map<std::string, MetricMetadata, std::less<>>* metadata_ = nullptr;
 };
 
 // Parses series text ("name{a=\"x\",b=\"y\"}" or a bare name) into __name__ plus the labels,

@@ -78,6 +78,35 @@ TEST(PageScannerTest, ContentTypes) {
   EXPECT_EQ(FormatOfContentType(""), PageFormat::kPrometheusText);
 }
 
+TEST(PageScannerTest, RecordsHelpTypeAndUnitWhenAsked) {
+  const std::string page =
+      "# HELP gpu_temp GPU temperature\\nin degrees \\\\ C.\n"
+      "# TYPE gpu_temp gauge\n"
+      "gpu_temp{gpu=\"0\"} 50\n"
+      "# TYPE jobs untyped\n"
+      "# a comment, not metadata\n"
+      "jobs 3\n";
+  std::map<std::string, MetricMetadata, std::less<>> metadata;
+  PageScanner scanner(page, PageFormat::kPrometheusText);
+  scanner.set_metadata(&metadata);
+  PageSample sample;
+  int samples = 0;
+  while (scanner.Next(&sample)) ++samples;
+  ASSERT_TRUE(scanner.status().ok()) << scanner.status().ToString();
+  EXPECT_EQ(samples, 2);
+  ASSERT_EQ(metadata.size(), 2u);
+  EXPECT_EQ(metadata["gpu_temp"], (MetricMetadata{"gauge", "GPU temperature\nin degrees \\ C.", ""}));
+  EXPECT_EQ(metadata["jobs"], (MetricMetadata{"unknown", "", ""}));
+  // OpenMetrics units.
+  std::map<std::string, MetricMetadata, std::less<>> om;
+  PageScanner om_scanner("# TYPE e counter\n# UNIT e joules\ne_total 1\n# EOF\n",
+                         PageFormat::kOpenMetrics);
+  om_scanner.set_metadata(&om);
+  while (om_scanner.Next(&sample)) {
+  }
+  EXPECT_EQ(om["e"], (MetricMetadata{"counter", "", "joules"}));
+}
+
 TEST(ParseSeriesTest, SortsAndUnescapes) {
   auto labels = ParseSeries("m{z=\"1\",a=\"x\\ny\\\\\",}");
   ASSERT_TRUE(labels.ok()) << labels.status().ToString();
