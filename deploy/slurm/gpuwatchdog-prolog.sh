@@ -3,8 +3,9 @@
 # the job holds, named by the GPU's index, containing the job id. gpuwatchdog-gpu-exporter reads
 # the directory (--hpc-job-mapping-dir) and labels that GPU's series with hpc_job.
 #
-# Configure in slurm.conf:   Prolog=/usr/lib/gpuwatchdog/gpuwatchdog-prolog.sh
-#                            Epilog=/usr/lib/gpuwatchdog/gpuwatchdog-epilog.sh
+# Configure in slurm.conf:   Prolog=/usr/local/lib/gpuwatchdog/gpuwatchdog-prolog.sh
+#                            Epilog=/usr/local/lib/gpuwatchdog/gpuwatchdog-epilog.sh
+# (where deploy/install.sh puts them: $PREFIX/lib/gpuwatchdog, PREFIX defaulting to /usr/local)
 # The directory defaults to /run/gpuwatchdog/jobs; set GPUWATCHDOG_JOB_MAP_DIR to change it.
 #
 # Slurm exports the GPUs of the job to the prolog as SLURM_JOB_GPUS (comma-separated indices,
