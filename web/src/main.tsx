@@ -1,7 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { App } from "./app/App";
+import { App, preloadView } from "./app/App";
+import { prefetchRoute } from "./api/prefetch";
 import "./styles.css";
 
 const client = new QueryClient({
@@ -14,6 +15,11 @@ const client = new QueryClient({
     },
   },
 });
+
+// Before the first render: fetch the current view's chunk and start its API requests in
+// parallel, rather than one after the other (entry, then view chunk, then requests).
+preloadView(window.location.pathname);
+prefetchRoute(client, window.location.pathname, new URLSearchParams(window.location.search));
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -1,7 +1,7 @@
 // Data hooks. Views never call fetch: they ask for a query here. While the hub's event stream
 // is open (useLiveStream), it refetches these queries when new samples arrive and the fixed
 // interval is off; without the stream they poll on the URL's refresh interval as before.
-import { keepPreviousData, useQuery, type UseQueryResult } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useQuery, type UseQueryResult } from "@tanstack/react-query";
 import { createContext, useContext } from "react";
 import { ApiError, PromClient, type Alert, type InstantSample, type RangeSeries, type RuleGroup } from "./prom";
 import { connection } from "./connection";
@@ -9,7 +9,9 @@ import { pollsOnInterval, useLiveStatus } from "./live";
 import { useTimeParams } from "../app/router";
 import { chooseStepSeconds, refreshMs, resolveRange } from "../lib/time";
 
-export const PromClientContext = createContext<PromClient>(new PromClient(""));
+/** The client for the hub at this origin: the context's default, and what prefetch.ts uses. */
+export const defaultPromClient = new PromClient("");
+export const PromClientContext = createContext<PromClient>(defaultPromClient);
 
 export function usePromClient(): PromClient {
   return useContext(PromClientContext);
@@ -26,6 +28,39 @@ async function tracked<T>(p: Promise<T>): Promise<T> {
     else if (e instanceof ApiError) connection.success();
     throw e;
   }
+}
+
+// Query keys and functions, shared by the hooks below and by prefetch.ts (which starts the
+// current view's requests before its chunk has loaded): the same key finds the same request.
+
+/** An instant query at `at` (epoch ms), or at "now" when undefined. */
+export function instantQuery(client: PromClient, expr: string, at: number | undefined) {
+  return queryOptions({
+    queryKey: ["instant", expr, at ?? "now"] as const,
+    queryFn: ({ signal }) => tracked(client.query(expr, at !== undefined && Number.isFinite(at) ? at : undefined, signal)),
+  });
+}
+
+/** A range query over [from, to] (URL syntax: "now-1h", "now", epoch ms) at about `points` points. */
+export function rangeQuery(client: PromClient, expr: string, from: string, to: string, points = 300) {
+  return queryOptions({
+    queryKey: ["range", expr, from, to, points] as const,
+    queryFn: async ({ signal }): Promise<RangeResult> => {
+      const { startMs, endMs } = resolveRange({ from, to }, Date.now());
+      const stepS = chooseStepSeconds(endMs - startMs, points);
+      // Align to the step so consecutive polls hit the same evaluation points.
+      const alignedEnd = Math.floor(endMs / 1000 / stepS) * stepS * 1000;
+      const series = await tracked(client.queryRange(expr, startMs, alignedEnd, stepS, signal));
+      return { series, startMs, endMs: alignedEnd, stepS };
+    },
+  });
+}
+
+export function alertsQuery(client: PromClient) {
+  return queryOptions({
+    queryKey: ["alerts"] as const,
+    queryFn: ({ signal }) => tracked(client.alerts(signal)),
+  });
 }
 
 function useRefetchInterval(): number | false {
@@ -47,8 +82,7 @@ export function useInstantQuery(expr: string, opts: { enabled?: boolean; timeMs?
   const interval = useRefetchInterval();
   const at = opts.timeMs ?? (to === "now" ? undefined : Number(to));
   return useQuery({
-    queryKey: ["instant", expr, at ?? "now"],
-    queryFn: ({ signal }) => tracked(client.query(expr, at !== undefined && Number.isFinite(at) ? at : undefined, signal)),
+    ...instantQuery(client, expr, at),
     refetchInterval: interval,
     placeholderData: keepPreviousData,
     enabled: opts.enabled ?? true,
@@ -77,15 +111,7 @@ export function useRangeQuery(
   const interval = useRefetchInterval();
   const points = opts.points ?? 300;
   return useQuery({
-    queryKey: ["range", expr, from, to, points],
-    queryFn: async ({ signal }) => {
-      const { startMs, endMs } = resolveRange({ from, to }, Date.now());
-      const stepS = chooseStepSeconds(endMs - startMs, points);
-      // Align to the step so consecutive polls hit the same evaluation points.
-      const alignedEnd = Math.floor(endMs / 1000 / stepS) * stepS * 1000;
-      const series = await tracked(client.queryRange(expr, startMs, alignedEnd, stepS, signal));
-      return { series, startMs, endMs: alignedEnd, stepS };
-    },
+    ...rangeQuery(client, expr, from, to, points),
     refetchInterval: interval === false ? false : Math.max(interval, 5000),
     placeholderData: keepPreviousData,
     enabled: opts.enabled ?? true,
@@ -96,8 +122,7 @@ export function useAlerts(): UseQueryResult<Alert[], Error> {
   const client = usePromClient();
   const interval = useRefetchInterval();
   return useQuery({
-    queryKey: ["alerts"],
-    queryFn: ({ signal }) => tracked(client.alerts(signal)),
+    ...alertsQuery(client),
     refetchInterval: interval,
     placeholderData: keepPreviousData,
   });

@@ -19,12 +19,15 @@ export function promString(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
+const CLUSTER_POWER = `sum(${perGpu("DCGM_FI_DEV_POWER_USAGE")})`;
+const CLUSTER_POWER_LIMIT = `sum(${perGpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT")})`;
+
 export const Q = {
   clusterCounts:
     '{__name__=~"slurm_(gpus|cpus)_(alloc|idle|other|total)|slurm_nodes_[a-z_]+|slurm_queue_(running|pending)"}',
   clusterUtil: `avg(${perGpu("DCGM_FI_DEV_GPU_UTIL")})`,
-  clusterPower: `sum(${perGpu("DCGM_FI_DEV_POWER_USAGE")})`,
-  clusterPowerLimit: `sum(${perGpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT")})`,
+  clusterPower: CLUSTER_POWER,
+  clusterPowerLimit: CLUSTER_POWER_LIMIT,
   gpusReporting: `count(${perGpu("DCGM_FI_DEV_GPU_UTIL")})`,
   /** Heat grid and job tables: slim labels, one series per GPU and job. */
   gpuUtil: "max by (Hostname, gpu, modelName, hpc_job, instance) (DCGM_FI_DEV_GPU_UTIL)",
@@ -34,8 +37,27 @@ export const Q = {
   jobGpu: "slurm_job_gpu",
   up: "up",
   lastCollection: "last_over_time(gpuwatchdog_exporter_last_collection_timestamp_seconds[6h])",
+  /** Overview charts: draw and limit in one query, Slurm GPUs and jobs over time. */
+  clusterPowerAndLimit: `${CLUSTER_POWER} or label_replace(${CLUSTER_POWER_LIMIT}, "limit", "1", "", "")`,
+  gpusAllocTotal: '{__name__=~"slurm_gpus_(alloc|total)"}',
+  queueRunningPending: '{__name__=~"slurm_queue_(running|pending)"}',
   nodeGpus: (host: string) =>
     `{__name__=~"DCGM_FI_DEV_.+|gpuwatchdog_gpu_.+", Hostname=${promString(host)}}`,
+};
+
+/**
+ * What each view asks at the URL's time range, for prefetch.ts to start before the view's chunk
+ * has loaded. The views ask the same expressions through the hooks (same query keys).
+ */
+export const ROUTE_QUERIES: Record<"overview" | "nodes", { instant: string[]; range: string[] }> = {
+  overview: {
+    instant: [Q.clusterCounts, Q.clusterUtil, Q.clusterPower, Q.clusterPowerLimit, Q.gpusReporting, Q.up],
+    range: [Q.clusterUtil, Q.clusterPowerAndLimit, Q.gpusAllocTotal, Q.queueRunningPending],
+  },
+  nodes: {
+    instant: [Q.slurmNodes, Q.up, Q.lastCollection, Q.jobGpu, Q.gpuUtil, Q.gpuUp],
+    range: [],
+  },
 };
 
 /** The cluster's Slurm counts by metric name. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
-import { useLiveStream } from "./useLiveStream";
+import { CATCH_UP_SKIP_MS, useLiveStream } from "./useLiveStream";
 import { live, useLiveStatus } from "./live";
 import { connection } from "./connection";
 import { navigate } from "../app/router";
@@ -83,7 +83,15 @@ beforeEach(() => {
   connection.success(0);
 });
 
+/** Moves Date.now() (hence the age of fetched data) `ms` ahead; time keeps running from there. */
+function ageBy(ms: number) {
+  const realNow = Date.now.bind(Date);
+  const offset = ms;
+  vi.spyOn(Date, "now").mockImplementation(() => realNow() + offset);
+}
+
 afterEach(() => {
+  vi.restoreAllMocks();
   vi.unstubAllGlobals();
   vi.useRealTimers();
 });
@@ -94,6 +102,8 @@ describe("useLiveStream", () => {
     expect(FakeEventSource.open().map((e) => e.url)).toEqual(["/api/v1/stream"]);
     expect(status()).toBe("connecting");
     await waitFor(() => expect(counts.instant).toBe(1));
+    await waitFor(() => expect(counts.range).toBe(1));
+    ageBy(CATCH_UP_SKIP_MS + 1000); // the stream opens after the first answers have aged
     const es = FakeEventSource.open()[0]!;
     es.open();
     expect(status()).toBe("live");
@@ -108,6 +118,44 @@ describe("useLiveStream", () => {
     es.emit("alerts");
     await waitFor(() => expect(counts.alerts).toBe(2));
     expect(screen.getByTestId("live-button").getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("does not fetch again on open what was fetched in the last few seconds", async () => {
+    renderPage();
+    await waitFor(() => expect(counts.instant).toBe(1));
+    await waitFor(() => expect(counts.range).toBe(1));
+    const es = FakeEventSource.open()[0]!;
+    es.open(); // right after the first answers: no catch-up fetch
+    expect(status()).toBe("live");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(counts).toEqual({ instant: 1, range: 1, alerts: 1 });
+    // The next samples event refetches instant queries as usual; ranges wait RANGE_REFETCH_MS.
+    es.emit("samples");
+    await waitFor(() => expect(counts.instant).toBe(2));
+    expect(counts.range).toBe(1);
+  });
+
+  it("does not restart a request still in flight when the stream opens", async () => {
+    let started = 0;
+    let answer: (v: number) => void = () => {};
+    function Slow() {
+      useLiveStream();
+      useQuery({ queryKey: ["instant", "slow", "now"], queryFn: () => (started++, new Promise<number>((r) => (answer = r))) });
+      return null;
+    }
+    const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+    render(
+      <QueryClientProvider client={client}>
+        <Slow />
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(started).toBe(1));
+    ageBy(CATCH_UP_SKIP_MS + 1000);
+    FakeEventSource.open()[0]!.open();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(started).toBe(1);
+    act(() => answer(7));
+    await waitFor(() => expect(client.getQueryData(["instant", "slow", "now"])).toBe(7));
   });
 
   it("closes the stream while the tab is hidden and reopens when it shows", () => {

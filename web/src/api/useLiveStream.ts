@@ -11,6 +11,12 @@ import { useTimeParams } from "../app/router";
 export const STREAM_PATH = "/api/v1/stream";
 /** Range queries are heavier: refetched at most this often however fast samples come. */
 export const RANGE_REFETCH_MS = 5000;
+/**
+ * When the stream opens, queries answered this recently (or still in flight) are not fetched
+ * again: on a first load the page has just asked them, and the next `samples` event follows
+ * within a second anyway.
+ */
+export const CATCH_UP_SKIP_MS = 3000;
 /** After the hub closed a stream that had worked, try again this much later. */
 export const RECONNECT_MS = 5000;
 
@@ -25,6 +31,13 @@ const isLiveRange = (q: Query) => q.queryKey[0] === "range" && q.queryKey[3] ===
 
 function refetchLive(client: QueryClient, withRanges: boolean) {
   void client.invalidateQueries({ predicate: (q) => isLiveInstant(q) || (withRanges && isLiveRange(q)) });
+}
+
+/** Whether a live query needs the catch-up fetch when the stream opens at `nowMs`. */
+export function needsCatchUp(q: Query, nowMs: number): boolean {
+  if (!isLiveInstant(q) && !isLiveRange(q)) return false;
+  if (q.state.fetchStatus === "fetching") return false;
+  return !(q.state.dataUpdatedAt > 0 && nowMs - q.state.dataUpdatedAt < CATCH_UP_SKIP_MS);
 }
 
 export function useLiveStream(): void {
@@ -61,9 +74,11 @@ export function useLiveStream(): void {
       everOpened.current = true;
       step("open");
       connection.success();
-      // Catch up on whatever happened while the stream was closed.
-      lastRangeRefetch.current = Date.now();
-      refetchLive(client, true);
+      // Catch up on whatever happened while the stream was closed, skipping what was just
+      // fetched (on a first load, every query was asked moments ago).
+      const now = Date.now();
+      lastRangeRefetch.current = now;
+      void client.invalidateQueries({ predicate: (q) => needsCatchUp(q, now) });
     };
     es.onerror = () => {
       const closed = es.readyState === EventSource.CLOSED;

@@ -9,12 +9,43 @@ import { useAlerts } from "../api/hooks";
 import { useConnection } from "../api/connection";
 import { useLiveStream } from "../api/useLiveStream";
 
-const Overview = lazy(() => import("../views/Overview"));
-const Nodes = lazy(() => import("../views/Nodes"));
-const NodeDetail = lazy(() => import("../views/NodeDetail"));
-const Jobs = lazy(() => import("../views/Jobs"));
-const JobDetail = lazy(() => import("../views/JobDetail"));
-const Alerts = lazy(() => import("../views/Alerts"));
+const load = {
+  overview: () => import("../views/Overview"),
+  nodes: () => import("../views/Nodes"),
+  nodeDetail: () => import("../views/NodeDetail"),
+  jobs: () => import("../views/Jobs"),
+  jobDetail: () => import("../views/JobDetail"),
+  alerts: () => import("../views/Alerts"),
+};
+const Overview = lazy(load.overview);
+const Nodes = lazy(load.nodes);
+const NodeDetail = lazy(load.nodeDetail);
+const Jobs = lazy(load.jobs);
+const JobDetail = lazy(load.jobDetail);
+const Alerts = lazy(load.alerts);
+
+/**
+ * Starts loading the chunk of the view at `path` (and the chunks it imports) at once, so that
+ * it downloads while React renders the shell rather than after (main.tsx calls it at start).
+ */
+export function preloadView(path: string): void {
+  const loader =
+    path === "/" || path === ""
+      ? load.overview
+      : path === "/nodes"
+        ? load.nodes
+        : matchPath("/nodes/:node", path)
+          ? load.nodeDetail
+          : path === "/jobs"
+            ? load.jobs
+            : matchPath("/jobs/:id", path)
+              ? load.jobDetail
+              : path === "/alerts"
+                ? load.alerts
+                : undefined;
+  // A failed preload is not an error here: lazy() asks again and its Suspense shows the result.
+  loader?.().catch(() => undefined);
+}
 
 function route(path: string) {
   if (path === "/" || path === "") return <Overview />;

@@ -28,9 +28,9 @@ export default function Overview() {
   const { from } = useTimeParams();
 
   const utilRange = useRangeQuery(Q.clusterUtil);
-  const powerRange = useRangeQuery(`${Q.clusterPower} or label_replace(${Q.clusterPowerLimit}, "limit", "1", "", "")`);
-  const gpuRange = useRangeQuery('{__name__=~"slurm_gpus_(alloc|total)"}');
-  const jobRange = useRangeQuery('{__name__=~"slurm_queue_(running|pending)"}');
+  const powerRange = useRangeQuery(Q.clusterPowerAndLimit);
+  const gpuRange = useRangeQuery(Q.gpusAllocTotal);
+  const jobRange = useRangeQuery(Q.queueRunningPending);
 
   const slurmUp = (up.data ?? []).filter((s) => s.metric.job === "slurm" || s.metric.instance?.endsWith(":9341"));
   const gpuTargets = (up.data ?? []).filter((s) => !slurmUp.includes(s));
