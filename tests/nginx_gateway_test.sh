@@ -25,18 +25,9 @@ for bin in nginx openssl curl python3; do
 done
 [[ -x $hub_bin ]] || { echo "FAIL: $hub_bin missing (build it first)"; exit 1; }
 
-fails=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() { # DESCRIPTION COMMAND...
-  local d="$1"; shift
-  if "$@"; then pass "$d"; else fail "$d"; fi
-}
-wait_for() { # SECONDS COMMAND... : retries every quarter second until the command succeeds
-  local t="$1" i; shift
-  for ((i = 0; i < t * 4; i++)); do "$@" && return 0; sleep 0.25; done
-  return 1
-}
+# pass, fail, check, wait_for
+# shellcheck source=tests/cluster_test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cluster_test_lib.sh"
 
 tmp=$(mktemp -d /tmp/gwnginx.XXXXXX)
 hub_pid="" nginx_pid="" sse_pids=()

@@ -240,21 +240,7 @@ const FunctionTable& GoBuiltins() {
       {"println", Text([](const Args& a) { return Sprint(a, true) + "\n"; })},
       {"html", Text([](const Args& a) { return HtmlEscape(EscaperInput(a)); })},
       {"js", Text([](const Args& a) { return JsEscape(EscaperInput(a)); })},
-      {"urlquery", Text([](const Args& a) {
-         std::string s = EscaperInput(a), out;
-         for (unsigned char c : s) {
-           if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-             out.push_back(static_cast<char>(c));
-           } else if (c == ' ') {
-             out.push_back('+');
-           } else {
-             char buf[4];
-             std::snprintf(buf, sizeof(buf), "%%%02X", c);
-             out += buf;
-           }
-         }
-         return out;
-       })},
+      {"urlquery", Text([](const Args& a) { return QueryEscape(EscaperInput(a)); })},
   };
   return *table;
 }

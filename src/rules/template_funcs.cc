@@ -224,22 +224,6 @@ std::string ReplaceAll(const re2::RE2& re, std::string_view repl, std::string_vi
   return out;
 }
 
-// Go's url.QueryEscape.
-std::string QueryEscape(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof(buf), "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
 
 // strings.Title: the first letter of each word upper-cased (ASCII letters; any other byte of
 // 0x80 and above counts as a letter, so it neither starts nor splits a word).
@@ -282,6 +266,23 @@ std::string StripDomain(const std::string& s) {
 }
 
 }  // namespace
+
+// Go's url.QueryEscape.
+std::string QueryEscape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else if (c == ' ') {
+      out.push_back('+');
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
 
 const FunctionTable& PrometheusFunctions() {
   using S = std::vector<std::string>;

@@ -145,6 +145,9 @@ StatusOr<Value> CallQueryFunction(std::string_view name);
 // Go's %.4g: 1.234, 1235, 1.235e+04, +Inf, NaN.
 std::string FormatG4(double v);
 
+// Go's url.QueryEscape (urlquery, graphLink, tableLink).
+std::string QueryEscape(std::string_view s);
+
 }  // namespace gw::rules::tmpl
 
 #endif  // GW_RULES_TEMPLATE_INTERNAL_H_
