@@ -48,8 +48,9 @@ std::string MetricsReferenceMarkdown() {
   counters.finished_jobs["COMPLETED"] = 1;
   return "## gpuwatchdog-slurm-exporter (:9341)\n\n"
          "Names follow vpenso/prometheus-slurm-exporter and its maintained successors, so their "
-         "dashboards work. Every family of a command that failed in the last refresh is absent "
-         "(`slurm_exporter_collector_success` is then 0), never stale.\n\n" +
+         "dashboards work. When a command fails, the families it feeds keep their last good "
+         "values, marked: `slurm_exporter_collector_success` is then 0 and "
+         "`slurm_exporter_snapshot_age_seconds` grows until the command works again.\n\n" +
          metrics::MarkdownTable(BuildSlurmFamilies(EverythingSnapshot(), counters), {});
 }
 
