@@ -15,7 +15,7 @@
 #      the job's id, and not for a job on a busy GPU.
 # Ground truth is sinfo/squeue/scontrol. Needs what tests/cluster_test.sh needs plus
 # prometheus-alertmanager and python3 (scripts/install-deps); skips (exit 77) without them.
-# Uses its own ports (46817, 46820+K, 127.0.4.K:9400, 127.0.0.4:{9341,3000,9093}) and a temp state
+# Uses its own ports (24817, 24820+K, 127.0.4.K:9400, 127.0.0.4:{9341,3000,9093}) and a temp state
 # dir. Prints PASS/FAIL per check; exits 1 on any failure. About 2 minutes.
 set -uo pipefail
 
@@ -49,7 +49,7 @@ done
 
 # ---- the setup -------------------------------------------------------------------------------
 export GW_CLUSTER_SLURM_TIMEOUT=${GW_CLUSTER_SLURM_TIMEOUT:-5s}
-cluster_test_ports 4 46
+cluster_test_ports 4 24
 export GW_CLUSTER_EVAL_INTERVAL=${GW_CLUSTER_EVAL_INTERVAL:-2s}
 am_addr=${GW_ALERTING_TEST_AM_ADDR:-127.0.0.4:9093}
 hook_host=${am_addr%:*}

@@ -26,7 +26,7 @@ done
 }
 
 # Own ports unless the caller chose others.
-cluster_test_ports 3 36
+cluster_test_ports 3 23
 
 cluster_test_state gwct
 

@@ -5,7 +5,9 @@
 # cluster_test_ports NET PORT_PREFIX: exports the cluster's addresses unless the caller chose
 # others: slurmctld on PORT_PREFIX817, slurmd K on PORT_PREFIX820+K, GPU exporters on
 # 127.0.NET.K:9400, the Slurm exporter on 127.0.0.NET:9341 and the hub on 127.0.0.NET:3000;
-# scrapes every second, Slurm refreshed every 2 s.
+# scrapes every second, Slurm refreshed every 2 s. Keep PORT_PREFIX below 32 (ports under 32768):
+# Linux hands out 32768-60999 as ephemeral ports for outgoing connections, and a slurmd port
+# taken that way fails the cluster's start ("Address already in use").
 cluster_test_ports() {
   local net=$1 prefix=$2
   export GW_CLUSTER_CTLD_PORT=${GW_CLUSTER_CTLD_PORT:-${prefix}817}

@@ -4,7 +4,7 @@
 #   tests/grafana_dashboards_test.sh BUILD_DIR
 # 1. promtool check config on the shipped config; the dashboard JSON parses, every panel has a
 #    data source and targets, every template variable a data source.
-# 2. The cluster in a box on its own ports (127.0.6.x, 26817, 26820+K; GPUs of node4 idle), and
+# 2. The cluster in a box on its own ports (127.0.6.x, 27817, 27820+K; GPUs of node4 idle), and
 #    Prometheus on 127.0.0.6:9090 (GW_TEST_PROMETHEUS_ADDR) with a rendered copy of the shipped
 #    config: the same jobs, its targets this cluster's exporters, 1 s intervals, the rule pack.
 # 3. Two GPU jobs (one on a busy node, one on node4 whose GPUs are idle), ~20 s of scrapes; then
@@ -127,7 +127,7 @@ PY
 validate_dashboards || fails=$((fails + 1))
 
 # ---- the cluster in a box --------------------------------------------------------------------
-cluster_test_ports 6 26
+cluster_test_ports 6 27
 # node4's GPUs report 0% so the "idle GPUs held by jobs" panels have something to show.
 export GW_CLUSTER_GPU_IDLE=${GW_CLUSTER_GPU_IDLE-node4}
 cluster_test_state gwgd

@@ -7,7 +7,7 @@
 #   tests/web_e2e_test.sh BUILD_DIR [SCREENSHOT_DIR]
 # Screenshots (light and dark, every view) go to SCREENSHOT_DIR (default BUILD_DIR/web-e2e).
 # Skips (exit 77) without Slurm, Node, playwright-core or Chromium. Fails when web/dist is
-# missing or older than web/src (run `make web`). Uses its own ports (56817, 56820+K,
+# missing or older than web/src (run `make web`). Uses its own ports (25817, 25820+K,
 # 127.0.5.K:9400, 127.0.0.5:{9341,3000}) and a temp state dir, so it runs beside the other
 # cluster tests and a dev cluster.
 set -uo pipefail
@@ -46,7 +46,7 @@ if [[ -n $newer ]]; then
   exit 1
 fi
 
-cluster_test_ports 5 56
+cluster_test_ports 5 25
 export GW_CLUSTER_ALERTMANAGER=${GW_CLUSTER_ALERTMANAGER:-} GW_CLUSTER_WEBHOOK=${GW_CLUSTER_WEBHOOK:-}
 hub="http://$GW_CLUSTER_HUB_ADDR"
 
