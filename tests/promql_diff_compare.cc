@@ -237,14 +237,20 @@ void CompareVector(const json::array& want, const json::array& got, bool ordered
   if (ordered && diff.empty()) CompareOrder(want, got, tol, diff);
 }
 
-void CompareVectorAsSet(const json::array& want, const json::array& got, const Tolerance& tol,
-                        Diff& diff) {
-  std::map<std::string, const json::value*> got_by_labels;
+// The series of `got` by their label text; a label set twice is a difference.
+std::map<std::string, const json::value*> IndexByLabels(const json::array& got, Diff& diff) {
+  std::map<std::string, const json::value*> out;
   for (const auto& s : got) {
     const std::string key =
         LabelsText(s.as_object().contains("metric") ? s.at("metric") : json::value());
-    if (!got_by_labels.emplace(key, &s).second) diff.Add("duplicate series " + key);
+    if (!out.emplace(key, &s).second) diff.Add("duplicate series " + key);
   }
+  return out;
+}
+
+void CompareVectorAsSet(const json::array& want, const json::array& got, const Tolerance& tol,
+                        Diff& diff) {
+  std::map<std::string, const json::value*> got_by_labels = IndexByLabels(got, diff);
   for (const auto& s : want) {
     const std::string key = LabelsText(s.at("metric"));
     auto it = got_by_labels.find(key);
@@ -282,12 +288,7 @@ void CompareSeries(const std::string& key, const json::array& want, const json::
 
 void CompareMatrix(const json::array& want, const json::array& got, const Tolerance& tol,
                    Diff& diff) {
-  std::map<std::string, const json::value*> got_by_labels;
-  for (const auto& s : got) {
-    const std::string key =
-        LabelsText(s.as_object().contains("metric") ? s.at("metric") : json::value());
-    if (!got_by_labels.emplace(key, &s).second) diff.Add("duplicate series " + key);
-  }
+  std::map<std::string, const json::value*> got_by_labels = IndexByLabels(got, diff);
   for (const auto& s : want) {
     const std::string key = LabelsText(s.at("metric"));
     auto it = got_by_labels.find(key);
