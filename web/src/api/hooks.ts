@@ -1,8 +1,8 @@
 // Data hooks. Views never call fetch: they ask for a query here. While the hub's event stream
 // is open (useLiveStream), it refetches these queries when new samples arrive and the fixed
 // interval is off; without the stream they poll on the URL's refresh interval as before.
-import { keepPreviousData, queryOptions, useQuery, type UseQueryResult } from "@tanstack/react-query";
-import { createContext, useContext } from "react";
+import { keepPreviousData, queryOptions, useIsFetching, useQuery, type UseQueryResult } from "@tanstack/react-query";
+import { createContext, useContext, useEffect, useState } from "react";
 import { ApiError, PromClient, type Alert, type InstantSample, type RangeSeries, type RuleGroup } from "./prom";
 import { connection } from "./connection";
 import { pollsOnInterval, useLiveStatus } from "./live";
@@ -125,6 +125,41 @@ export function useAlerts(): UseQueryResult<Alert[], Error> {
     ...alertsQuery(client),
     refetchInterval: interval,
     placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * False until the page's first requests have settled (or `maxWaitMs` has passed), then true for
+ * good: for requests that must not compete with the ones the page is waiting for.
+ */
+export function useAfterFirstRequests(maxWaitMs = 5000): boolean {
+  const fetching = useIsFetching();
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setReady(true), maxWaitMs);
+    return () => clearTimeout(t);
+  }, [maxWaitMs]);
+  useEffect(() => {
+    if (fetching === 0) setReady(true);
+  }, [fetching]);
+  return ready;
+}
+
+/**
+ * An instant query at "now" for something that changes rarely (which driver the exporters
+ * loaded): asked once the page's first requests have settled, then every `intervalMs`, whatever
+ * the URL's range and refresh. Its key is not an "instant" one, so the live stream's per-sample
+ * refetches leave it alone.
+ */
+export function useSlowInstantQuery(expr: string, intervalMs: number): UseQueryResult<InstantSample[], Error> {
+  const client = usePromClient();
+  const ready = useAfterFirstRequests();
+  return useQuery({
+    queryKey: ["slow", expr] as const,
+    queryFn: ({ signal }) => tracked(client.query(expr, undefined, signal)),
+    refetchInterval: intervalMs,
+    staleTime: intervalMs,
+    enabled: ready,
   });
 }
 

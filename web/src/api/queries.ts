@@ -3,7 +3,7 @@
 // GPU so a shared GPU is not counted twice.
 import { useMemo } from "react";
 import { byName, type InstantSample } from "./prom";
-import { useInstantQuery, useRangeQuery } from "./hooks";
+import { useInstantQuery, useRangeQuery, useSlowInstantQuery } from "./hooks";
 import { buildGpus, type Gpu } from "../model/gpus";
 import { buildHeatGrid, buildNodes, type HeatRow, type NodeRow } from "../model/nodes";
 import { buildJobs, type Job } from "../model/jobs";
@@ -37,6 +37,8 @@ export const Q = {
   jobGpu: "slurm_job_gpu",
   up: "up",
   lastCollection: "last_over_time(gpuwatchdog_exporter_last_collection_timestamp_seconds[6h])",
+  /** 1 per exporter whose driver is nvml-sim; over 6 h, like lastCollection, so a silent node counts. */
+  nvmlSimulated: "last_over_time(gpuwatchdog_exporter_nvml_simulated[6h])",
   /** Overview charts: draw and limit in one query, Slurm GPUs and jobs over time. */
   clusterPowerAndLimit: `${CLUSTER_POWER} or label_replace(${CLUSTER_POWER_LIMIT}, "limit", "1", "", "")`,
   gpusAllocTotal: '{__name__=~"slurm_gpus_(alloc|total)"}',
@@ -59,6 +61,15 @@ export const ROUTE_QUERIES: Record<"overview" | "nodes", { instant: string[]; ra
     range: [],
   },
 };
+
+/** Which driver an exporter loaded changes only when it restarts: checked once a minute. */
+export const SIMULATED_CHECK_MS = 60_000;
+
+/** GPU nodes (exporter targets) whose driver is nvml-sim, of all that report which driver. */
+export function useSimulatedGpus(): { simulated: number; total: number } {
+  const { data } = useSlowInstantQuery(Q.nvmlSimulated, SIMULATED_CHECK_MS);
+  return useMemo(() => ({ simulated: (data ?? []).filter((s) => s.v === 1).length, total: data?.length ?? 0 }), [data]);
+}
 
 /** The cluster's Slurm counts by metric name. */
 export function useClusterCounts() {

@@ -4,6 +4,7 @@ import { lazy, Suspense, useEffect, useRef } from "react";
 import { Link, matchPath, useLocation } from "./router";
 import { useSystemThemeListener } from "./theme";
 import { ConnectionBanner } from "../components/ConnectionBanner";
+import { SimulatedBanner } from "../components/SimulatedBanner";
 import { LiveButton, RefreshPicker, ThemeToggle, TimeRangePicker } from "../components/Toolbar";
 import { useAlerts } from "../api/hooks";
 import { useConnection } from "../api/connection";
@@ -141,6 +142,7 @@ export function App() {
             <ThemeToggle />
           </div>
         </div>
+        <SimulatedBanner />
         <ConnectionBanner />
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="mx-auto max-w-[1800px] px-4 py-4 outline-none">

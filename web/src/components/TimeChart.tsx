@@ -10,7 +10,7 @@ import type { Labels } from "../api/prom";
 import { cssVar, useIsDark } from "../app/theme";
 import { useSetParams } from "../app/router";
 import { formatClock, formatDateTime } from "../lib/format";
-import { alignSeries, isolatedPoints, seriesStats, timeTicks } from "./chart-data";
+import { alignSeries, isolatedPoints, seriesStats, timeAxisSpacePx, timeTicks } from "./chart-data";
 
 export const SERIES_VARS = ["--s1", "--s2", "--s3", "--s4", "--s5", "--s6", "--s7", "--s8"];
 const DASHES: number[][] = [[], [], [], [], [6, 3], [6, 3], [2, 3], [2, 3]];
@@ -70,7 +70,8 @@ export function TimeChart({ title, result, labelOf, format, yMin, yMax, height =
           stroke: axisStroke,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid, width: 1 },
-          values: (u, splits) => timeTicks(splits, (u.scales.x!.max ?? 0) - (u.scales.x!.min ?? 0)),
+          space: (_u, _axis, min, max, plotWidthPx) => timeAxisSpacePx(max - min, plotWidthPx),
+          values: (_u, splits, _axis, _space, incrS) => timeTicks(splits, incrS),
         },
         {
           stroke: axisStroke,

@@ -2,6 +2,7 @@
 // step grid, one y column per series with null where the series has no point, so a blackout
 // draws as a gap and never as 0 or as a line bridging it.
 import type { RangeResult } from "../api/hooks";
+import { formatMonthDay } from "../lib/format";
 
 /** Values outside this band are sensor garbage (dcgm-exporter #312: 644245923 °C) and dropped. */
 export const SANE_MAX = 1e12;
@@ -63,13 +64,39 @@ export function seriesStats(aligned: (number | null)[][]): SeriesStats[] {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** 24-hour tick labels; the date is added when the range spans more than a day. */
-export function timeTicks(splits: number[], spanS: number): string[] {
-  return splits.map((s) => {
-    const d = new Date(s * 1000);
-    const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-    return spanS > 86_400 ? `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}` : hm;
+const DAY_S = 86_400;
+
+const dayOf = (d: Date) => d.getFullYear() * 10_000 + d.getMonth() * 100 + d.getDate();
+
+/**
+ * 24-hour labels for time-axis ticks (epoch seconds), the format chosen from the tick spacing
+ * `incrS` (uPlot's foundIncr; else the smallest gap between ticks) so that neighbours never read
+ * the same: "10:05:30" when ticks are under a minute apart, "10:05" for minutes and hours, "Nov 29"
+ * for whole days. When the ticks cover more than one day, the first tick and each tick on a new
+ * day get the date as a second line ("00:00\nNov 30"), as uPlot and Grafana do.
+ */
+export function timeTicks(splits: number[], incrS?: number): string[] {
+  let incr = incrS ?? Infinity;
+  for (let i = 1; incrS === undefined && i < splits.length; i++) incr = Math.min(incr, splits[i]! - splits[i - 1]!);
+  if (!Number.isFinite(incr)) incr = 60;
+  const dates = splits.map((s) => new Date(s * 1000));
+  const atMidnight = dates.every((d) => d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0);
+  if (incr >= DAY_S && atMidnight) return dates.map((d) => formatMonthDay(d.getTime()));
+  const withSeconds = incr < 60 || incr % 60 !== 0;
+  const manyDays = dates.length > 1 && dayOf(dates[0]!) !== dayOf(dates[dates.length - 1]!);
+  return dates.map((d, i) => {
+    const time = `${pad(d.getHours())}:${pad(d.getMinutes())}${withSeconds ? `:${pad(d.getSeconds())}` : ""}`;
+    const newDay = i === 0 || dayOf(d) !== dayOf(dates[i - 1]!);
+    return manyDays && newDay ? `${time}\n${formatMonthDay(d.getTime())}` : time;
   });
+}
+
+/**
+ * The least room between time ticks, in pixels: uPlot's 50 fits "10:05", but "10:05:30" needs
+ * more, which it gets where ticks 50 px apart would be under a minute apart.
+ */
+export function timeAxisSpacePx(spanS: number, plotWidthPx: number): number {
+  return plotWidthPx > 0 && spanS / (plotWidthPx / 50) < 60 ? 64 : 50;
 }
 
 /**

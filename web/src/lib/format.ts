@@ -99,6 +99,14 @@ export function formatClock(ms: number): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Local month and day: "Nov 29" (English month names, as the rest of the page). */
+export function formatMonthDay(ms: number): string {
+  const d = new Date(ms);
+  return `${MONTHS[d.getMonth()]} ${d.getDate()}`;
+}
+
 /** Local date and time: "2026-11-29 14:02". */
 export function formatDateTime(ms: number): string {
   const d = new Date(ms);

@@ -6,7 +6,7 @@ import type { Alert } from "../api/prom";
 import { Link, useTimeParams } from "../app/router";
 import { Badge, Empty, ErrorNote, Loading, Panel } from "../components/ui";
 import { formatAgo, formatDateTime } from "../lib/format";
-import { rangeLabel } from "../lib/time";
+import { rangeDisplay } from "../lib/time";
 
 /** Identity of an alert across /alerts and the ALERTS series: labels, sorted, minus state. */
 export function alertKey(labels: Record<string, string>): string {
@@ -47,7 +47,8 @@ function severityTone(a: { labels: Record<string, string>; state: string }) {
 export default function Alerts() {
   const alerts = useAlerts();
   const rules = useRules();
-  const { from } = useTimeParams();
+  const { from, to } = useTimeParams();
+  const shown = rangeDisplay({ from, to }, Date.now());
   const history = useRangeQuery('ALERTS{alertstate="firing"}', { points: 200 });
   const now = Date.now();
   const active = useMemo(() => {
@@ -107,7 +108,7 @@ export default function Alerts() {
           </ul>
         )}
       </Panel>
-      <Panel title={`Fired in the ${rangeLabel(from).toLowerCase()}`} id="recent">
+      <Panel title={to === "now" && from.startsWith("now") ? `Fired in the ${shown.toLowerCase()}` : `Fired · ${shown}`} id="recent">
         <ErrorNote error={history.error} what="alert history" />
         {recent.length === 0 ? (
           <Empty>No alert fired in this range.</Empty>

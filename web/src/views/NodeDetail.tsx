@@ -8,14 +8,14 @@ import { GpuCard } from "../components/GpuCard";
 import { TimeChart } from "../components/TimeChart";
 import { Badge, Empty, ErrorNote, Loading, Panel, StateBadge, ClockIcon } from "../components/ui";
 import { formatAgo, formatCelsius, formatInt, formatMHz, formatPercent, formatSlurmMem, formatWatts, NA } from "../lib/format";
-import { rangeLabel } from "../lib/time";
+import { rangeDisplay } from "../lib/time";
 
 const gib = (v: number | undefined) => (v === undefined ? NA : `${v.toFixed(v >= 10 ? 0 : 1)} GiB`);
 
 export default function NodeDetail({ node }: { node: string }) {
   const { search } = useLocation();
   const set = useSetParams();
-  const { from } = useTimeParams();
+  const { from, to } = useTimeParams();
   const gpuParam = search.get("gpu");
   const selected = gpuParam !== null && /^\d+$/.test(gpuParam) ? Number(gpuParam) : undefined;
   const { nodes, updatedAt } = useNodes();
@@ -107,7 +107,7 @@ export default function NodeDetail({ node }: { node: string }) {
           ))}
         </div>
       )}
-      <h2 className="m-0 pt-2 text-base font-semibold">History · {rangeLabel(from)}</h2>
+      <h2 className="m-0 pt-2 text-base font-semibold">History · {rangeDisplay({ from, to }, Date.now())}</h2>
       <div className="grid gap-4 lg:grid-cols-2">
         <Panel>
           <TimeChart title="Utilization" result={util.data} labelOf={label} colorIndexOf={colorOf} format={formatPercent} yMin={0} yMax={100} syncKey={`node-${node}`} />

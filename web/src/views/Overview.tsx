@@ -9,7 +9,7 @@ import { Link, useTimeParams } from "../app/router";
 import { TimeChart } from "../components/TimeChart";
 import { Badge, ErrorNote, Panel, Stat, PauseIcon } from "../components/ui";
 import { formatFreeOfTotal, formatInt, formatPercent, formatPowerTotal, NA } from "../lib/format";
-import { rangeLabel } from "../lib/time";
+import { rangeDisplay } from "../lib/time";
 
 const pct = (v: number | undefined) => formatPercent(v);
 const watts = (v: number | undefined) => formatPowerTotal(v);
@@ -25,7 +25,8 @@ export default function Overview() {
   const reporting = useInstantQuery(Q.gpusReporting);
   const up = useInstantQuery(Q.up);
   const alerts = useAlerts();
-  const { from } = useTimeParams();
+  const { from, to } = useTimeParams();
+  const rangeTitle = rangeDisplay({ from, to }, Date.now());
 
   const utilRange = useRangeQuery(Q.clusterUtil);
   const powerRange = useRangeQuery(Q.clusterPowerAndLimit);
@@ -113,10 +114,10 @@ export default function Overview() {
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <Panel title={`Cluster GPU utilization · ${rangeLabel(from)}`}>
+        <Panel title={`Cluster GPU utilization · ${rangeTitle}`}>
           <TimeChart title="Mean GPU utilization" result={utilRange.data} labelOf={clusterLabel} format={pct} yMin={0} yMax={100} />
         </Panel>
-        <Panel title={`Cluster GPU power · ${rangeLabel(from)}`}>
+        <Panel title={`Cluster GPU power · ${rangeTitle}`}>
           <TimeChart title="GPU power draw and limit" result={powerRange.data} labelOf={powerLabel} format={watts} yMin={0} />
         </Panel>
         <Panel title="GPUs allocated">
