@@ -42,7 +42,9 @@ test-integration: build
 test-e2e: build
 	@cd $(BUILD) && ctest --output-on-failure -L e2e
 
-# Builds, starts the GPU exporter on a simulated 4-GPU node, prints its URL.
+# Builds, starts the cluster in a box (4 Slurm nodes, simulated GPUs whose load follows the jobs
+# of a job generator, the exporters, the hub with the rule pack), prints the dashboard's URL.
+# `make demo-stop` ends every process it started. State in .cluster/ (GW_DEMO_DIR).
 demo: build
 	@scripts/demo start $(BUILD)
 

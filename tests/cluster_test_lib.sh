@@ -28,8 +28,8 @@ cluster_test_state() {
 }
 
 fails=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "PASS [${SECONDS}s]: $*"; }
+fail() { echo "FAIL [${SECONDS}s]: $*"; fails=$((fails + 1)); }
 check() { # DESCRIPTION COMMAND...
   local d="$1"; shift
   if "$@"; then pass "$d"; else fail "$d"; fi

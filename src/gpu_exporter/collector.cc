@@ -128,6 +128,9 @@ void Collector::CollectOnce() {
     if (driver_gone) Disconnect(why);
   }
   state_.nvml_up = connected_;
+  // Asked every collection: the library is loaded by the first successful Init, connected or
+  // not afterwards.
+  state_.nvml_simulated = backend_->Simulated();
   if (jobs_ != nullptr) {
     Status s = jobs_->Refresh();
     state_.job_mapping_up = s.ok();

@@ -111,6 +111,19 @@ TEST_F(CollectorTest, DriverGoneDisconnectsAndReconnects) {
   EXPECT_EQ(c->state().gpus.size(), 3u);
 }
 
+TEST_F(CollectorTest, SaysWhetherTheDriverIsSimulated) {
+  auto c = Make();
+  c->CollectOnce();
+  EXPECT_FALSE(c->state().nvml_simulated);
+  std::string page = *cache_.Get(metrics::ExpositionFormat::kPrometheusText, false);
+  EXPECT_NE(page.find("\ngpuwatchdog_exporter_nvml_simulated 0\n"), std::string::npos) << page;
+  backend_.simulated = true;
+  c->CollectOnce();
+  EXPECT_TRUE(c->state().nvml_simulated);
+  page = *cache_.Get(metrics::ExpositionFormat::kPrometheusText, false);
+  EXPECT_NE(page.find("\ngpuwatchdog_exporter_nvml_simulated 1\n"), std::string::npos) << page;
+}
+
 TEST_F(CollectorTest, XidCountsAppear) {
   auto c = Make();
   xids_.Record(0, "GPU-0", 79, clock_.NowMs());

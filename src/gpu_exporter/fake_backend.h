@@ -16,6 +16,7 @@ class FakeBackend final : public nvml::GpuBackend {
   std::vector<nvml::GpuStatic> gpus;
   std::map<unsigned, Status> open_status;         // per index; OK when absent
   std::map<unsigned, nvml::GpuReading> readings;  // per index
+  bool simulated = false;
   int init_calls = 0;
   int open_calls = 0;
 
@@ -25,6 +26,7 @@ class FakeBackend final : public nvml::GpuBackend {
   }
   void Shutdown() override {}
   std::string DriverVersion() override { return "550.54.15"; }
+  bool Simulated() const override { return simulated; }
   StatusOr<unsigned> DeviceCount() override { return static_cast<unsigned>(gpus.size()); }
   StatusOr<nvml::GpuStatic> Open(unsigned index) override {
     ++open_calls;

@@ -157,6 +157,10 @@ void AppendExporterFamilies(const ExporterState& state, std::vector<MetricFamily
   single("gpuwatchdog_exporter_nvml_up",
          "1 when the NVIDIA driver library is loaded and initialised, else 0.", kGauge,
          state.nvml_up ? 1 : 0);
+  single("gpuwatchdog_exporter_nvml_simulated",
+         "1 when the loaded driver library is nvml-sim, GPU Watchdog's simulated NVIDIA driver: "
+         "the GPUs are not real hardware. 0 for a real driver, or when none is loaded.",
+         kGauge, state.nvml_simulated ? 1 : 0);
   single("gpuwatchdog_exporter_gpus", "GPUs the driver reports on this node.", kGauge,
          static_cast<double>(state.gpus.size()));
   single("gpuwatchdog_exporter_xid_watch_up",

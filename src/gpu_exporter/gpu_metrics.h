@@ -25,6 +25,7 @@ struct ExporterState {
   std::string hostname;
   std::string driver_version;
   bool nvml_up = false;
+  bool nvml_simulated = false;  // the driver library is nvml-sim: the GPUs are not real
   std::vector<GpuState> gpus;
   std::vector<XidCount> xids;
   bool xid_watching = false;

@@ -137,8 +137,20 @@ TEST(GpuMetricsTest, NoDriverStillExplainsItself) {
   s.hostname = "node1";
   auto p = Render(s);
   EXPECT_EQ(Named(p, "gpuwatchdog_exporter_nvml_up")[0].value, 0);
+  EXPECT_EQ(Named(p, "gpuwatchdog_exporter_nvml_simulated")[0].value, 0);
   EXPECT_EQ(Named(p, "gpuwatchdog_exporter_gpus")[0].value, 0);
   EXPECT_TRUE(Named(p, "DCGM_FI_DEV_GPU_UTIL").empty());
+}
+
+TEST(GpuMetricsTest, SimulatedDriverIsFlagged) {
+  ExporterState s = TwoGpus();
+  auto real = Render(s);
+  ASSERT_EQ(Named(real, "gpuwatchdog_exporter_nvml_simulated").size(), 1u);
+  EXPECT_EQ(Named(real, "gpuwatchdog_exporter_nvml_simulated")[0].value, 0);
+  s.nvml_simulated = true;
+  auto simulated = Render(s);
+  EXPECT_EQ(Named(simulated, "gpuwatchdog_exporter_nvml_simulated")[0].value, 1);
+  EXPECT_EQ(simulated.types.at("gpuwatchdog_exporter_nvml_simulated"), "gauge");
 }
 
 }  // namespace

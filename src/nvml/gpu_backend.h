@@ -97,6 +97,9 @@ class GpuBackend {
   // Ends the session; handles become invalid. Safe to call when not initialised.
   virtual void Shutdown() = 0;
   virtual std::string DriverVersion() = 0;  // "" when unknown
+  // True when the driver is a simulator (nvml-sim, docs/nvml-sim.md), so the GPUs are not real
+  // hardware; false for a real driver and while no driver library is loaded.
+  virtual bool Simulated() const = 0;
   virtual StatusOr<unsigned> DeviceCount() = 0;
   // Opens the GPU at `index` and reads its fixed properties. Errors: kUnavailable when the GPU
   // is lost or the driver is gone, kPermissionDenied, kInternal for other driver errors.

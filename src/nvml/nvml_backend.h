@@ -50,6 +50,7 @@ class NvmlBackend final : public GpuBackend {
   Status Init() override;
   void Shutdown() override;
   std::string DriverVersion() override;
+  bool Simulated() const override { return lib_ != nullptr && lib_->simulated(); }
   StatusOr<unsigned> DeviceCount() override;
   StatusOr<GpuStatic> Open(unsigned index) override;
   GpuReading Read(unsigned index) override;

@@ -86,7 +86,27 @@ TEST(NvmlBackendNoDriverTest, InitFailsCleanlyAndCanBeRetried) {
   NvmlBackend backend("/nonexistent/libnvidia-ml.so.1");
   EXPECT_EQ(backend.Init().code(), StatusCode::kUnavailable);
   EXPECT_EQ(backend.Init().code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(backend.Simulated());  // no library loaded
   backend.Shutdown();
+}
+
+TEST_F(NvmlBackendTest, TellsTheSimulatorFromARealDriver) {
+  NvmlBackend backend(GW_NVML_SIM_PATH);
+  EXPECT_FALSE(backend.Simulated());  // nothing loaded yet
+  ASSERT_TRUE(backend.Init().ok());
+  EXPECT_TRUE(backend.Simulated());
+  EXPECT_EQ(backend.library()->simulator_info(),
+            "nvml-sim (GPU Watchdog's simulated NVIDIA driver)");
+  // The marker is not an NVML function, so it is not reported as missing.
+  for (const std::string& missing : backend.library()->missing_symbols()) {
+    EXPECT_NE(missing, "gwNvmlSimInfo");
+  }
+  backend.Shutdown();
+  EXPECT_TRUE(backend.Simulated());  // the library stays loaded
+  // The old-driver build carries the marker too (its nvmlInit fails here: GPU 1 is lost).
+  auto old = NvmlLibrary::Load(GW_NVML_SIM_OLD_PATH);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_TRUE((*old)->simulated());
 }
 
 TEST(NvmlLibraryTest, MissingLibraryIsUnavailableWithAHint) {

@@ -63,6 +63,11 @@ void NvmlLibrary::Bind() {
   GW_NVML_PLAIN_FUNCTIONS(GW_BIND_PLAIN)
 #undef GW_BIND_VERSIONED
 #undef GW_BIND_PLAIN
+  // nvml-sim's marker; not an NVML function, so its absence is not a missing symbol.
+  if (void* sym = dlsym(handle_, "gwNvmlSimInfo"); sym != nullptr) {
+    const char* info = reinterpret_cast<const char* (*)()>(sym)();
+    simulator_info_ = info != nullptr && *info != '\0' ? info : "nvml-sim";
+  }
 }
 
 NvmlLibrary::~NvmlLibrary() {

@@ -46,6 +46,11 @@ class NvmlLibrary {
   const std::vector<std::string>& missing_symbols() const { return missing_; }
   // The symbol bound for a versioned function, e.g. "nvmlInit_v2" or "nvmlInit".
   std::string_view BoundName(std::string_view plain_name) const;
+  // What nvml-sim, GPU Watchdog's simulated driver (docs/nvml-sim.md), says about itself when
+  // this library is nvml-sim (it exports gwNvmlSimInfo, which a real libnvidia-ml never does);
+  // empty for a real driver.
+  const std::string& simulator_info() const { return simulator_info_; }
+  bool simulated() const { return !simulator_info_.empty(); }
 
  private:
   NvmlLibrary() = default;
@@ -55,6 +60,7 @@ class NvmlLibrary {
   std::string path_;
   NvmlFunctions fn_;
   std::vector<std::string> missing_;
+  std::string simulator_info_;
   std::vector<std::pair<std::string_view, std::string_view>> bound_;  // plain -> chosen
 };
 

@@ -91,6 +91,10 @@ GW_NVMLSIM_API const char* nvmlErrorString(nvmlReturn_t result) {
   }
 }
 
+GW_NVMLSIM_API const char* gwNvmlSimInfo(void) {
+  return "nvml-sim (GPU Watchdog's simulated NVIDIA driver)";
+}
+
 GW_NVMLSIM_API nvmlReturn_t nvmlSystemGetDriverVersion(char* version, unsigned int length) {
   return sim::GetVersion(__func__, &sim::Scenario::driver_version, version, length);
 }

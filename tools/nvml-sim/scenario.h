@@ -93,6 +93,13 @@ struct SimGpu {
   std::set<std::string> unsupported;
 };
 
+// Job-load mode (docs/nvml-sim.md, "Job load"): the load of every GPU follows the load files
+// that processes write to `dir`, instead of the scenario's curves.
+struct JobLoad {
+  std::string dir;
+  int64_t refresh_ms = 1000;  // the directory is scanned at most this often; 0: every call
+};
+
 struct Scenario {
   std::string driver_version = "550.54.15";
   std::string nvml_version = "12.550.54.15";
@@ -100,6 +107,7 @@ struct Scenario {
   // NVML function names that answer NOT_SUPPORTED for every GPU.
   std::set<std::string> unsupported;
   std::vector<std::pair<int64_t, int64_t>> driver_unavailable;  // [from_ms, to_ms) windows
+  std::optional<JobLoad> job_load;                              // absent: curves only
 };
 
 // Parses a scenario from YAML or JSON text. Errors are kInvalidArgument with messages of the

@@ -38,7 +38,8 @@ const ErrorCase kRootErrors[] = {
     {"gpus: []\ndriver_versoin: x",
      "e.yaml:2: unknown key \"driver_versoin\" in the scenario (did you mean \"driver_version\"?)"},
     {"gpus: []\nfoo: 1", "e.yaml:2: unknown key \"foo\" in the scenario (valid keys: "
-                         "driver_version, nvml_version, gpus, unsupported, driver_unavailable)"},
+                         "driver_version, nvml_version, gpus, unsupported, driver_unavailable, "
+                         "job_load)"},
     {"gpus: []\ndriver_version: [1]", "e.yaml:2: driver_version must be a string (quote it)"},
     {"gpus: []\nnvml_version: {a: 1}", "e.yaml:2: nvml_version must be a string (quote it)"},
     {"gpus: 5", "e.yaml:1: gpus must be a list (write one \"- name: ...\" entry per GPU)"},
@@ -71,6 +72,27 @@ const ErrorCase kRootErrors[] = {
      "pci_bus_id)"},
 };
 INSTANTIATE_TEST_SUITE_P(Root, ScenarioErrorTest, testing::ValuesIn(kRootErrors));
+
+const ErrorCase kJobLoadErrors[] = {
+    {"gpus: []\njob_load: /run/load",
+     "e.yaml:2: job_load must be a map with \"dir\" (write e.g. {dir: /run/nvml-sim-load, "
+     "refresh: 1s})"},
+    {"gpus: []\njob_load: {refresh: 1s}",
+     "e.yaml:2: job_load must be a map with \"dir\" (write e.g. {dir: /run/nvml-sim-load, "
+     "refresh: 1s})"},
+    {"gpus: []\njob_load: {dir: /run/load, refesh: 1s}",
+     "e.yaml:2: unknown key \"refesh\" in job_load (did you mean \"refresh\"?)"},
+    {"gpus: []\njob_load: {dir: /run/load, period: 1s}",
+     "e.yaml:2: unknown key \"period\" in job_load (valid keys: dir, refresh)"},
+    {"gpus: []\njob_load: {dir: [a]}", "e.yaml:2: job_load.dir must be a string (quote it)"},
+    {"gpus: []\njob_load: {dir: \"\"}",
+     "e.yaml:2: job_load.dir is empty (give the directory the jobs write their load files to)"},
+    {"gpus: []\njob_load:\n  dir: d\n  refresh: often",
+     "e.yaml:4: job_load.refresh: bad duration \"often\" $DURATION"},
+    {"gpus: []\njob_load: {dir: d, refresh: -1}",
+     "e.yaml:2: job_load.refresh: negative duration \"-1\" $DURATION"},
+};
+INSTANTIATE_TEST_SUITE_P(JobLoad, ScenarioErrorTest, testing::ValuesIn(kJobLoadErrors));
 
 const ErrorCase kGpuErrors[] = {
     {"gpus: [5]", "e.yaml:1: gpus[0] must be a map (write e.g. {name: NVIDIA H100 80GB HBM3, "

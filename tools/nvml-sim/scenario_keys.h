@@ -12,8 +12,11 @@
 
 namespace gw::nvmlsim {
 
-inline constexpr std::array<std::string_view, 5> kScenarioKeys = {
-    "driver_version", "nvml_version", "gpus", "unsupported", "driver_unavailable"};
+inline constexpr std::array<std::string_view, 6> kScenarioKeys = {
+    "driver_version",     "nvml_version", "gpus", "unsupported",
+    "driver_unavailable", "job_load"};
+
+inline constexpr std::array<std::string_view, 2> kJobLoadKeys = {"dir", "refresh"};
 
 inline constexpr std::array<std::string_view, 2> kWindowKeys = {"from", "to"};
 inline constexpr std::array<std::string_view, 4> kProcessKeys = {"pid", "used_memory_mib",

@@ -41,6 +41,7 @@ StatusOr<Scenario> ScenarioParser::ParseRoot(const YAML::Node& root) const {
                         ParseUnsupported(root["unsupported"], "unsupported"));
   }
   GW_RETURN_IF_ERROR(ParseWindows(root["driver_unavailable"], scenario));
+  GW_RETURN_IF_ERROR(ParseJobLoad(root["job_load"], scenario));
   const YAML::Node gpus = root["gpus"];
   if (!gpus.IsSequence() && !gpus.IsNull()) {
     return errors_.At(gpus, "gpus must be a list", "write one \"- name: ...\" entry per GPU");
@@ -92,6 +93,26 @@ Status ScenarioParser::ParseWindows(const YAML::Node& node, Scenario& scenario) 
     scenario.driver_unavailable.emplace_back(from_ms,
                                              to_ms.value_or(std::numeric_limits<int64_t>::max()));
   }
+  return Status::Ok();
+}
+
+Status ScenarioParser::ParseJobLoad(const YAML::Node& node, Scenario& scenario) const {
+  if (!node) return Status::Ok();
+  if (!node.IsMap() || !node["dir"]) {
+    return errors_.At(node, "job_load must be a map with \"dir\"",
+                      "write e.g. {dir: /run/nvml-sim-load, refresh: 1s}");
+  }
+  GW_RETURN_IF_ERROR(errors_.CheckKeys(node, kJobLoadKeys, "job_load"));
+  JobLoad job_load;
+  GW_ASSIGN_OR_RETURN(job_load.dir, errors_.String(node["dir"], "job_load.dir"));
+  if (job_load.dir.empty()) {
+    return errors_.At(node["dir"], "job_load.dir is empty",
+                      "give the directory the jobs write their load files to");
+  }
+  GW_ASSIGN_OR_RETURN(std::optional<int64_t> refresh_ms,
+                      OptionalDuration(node, "refresh", "job_load"));
+  if (refresh_ms) job_load.refresh_ms = *refresh_ms;
+  scenario.job_load = std::move(job_load);
   return Status::Ok();
 }
 

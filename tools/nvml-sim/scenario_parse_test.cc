@@ -176,6 +176,25 @@ TEST(ParseScenarioTest, EmptyGpuListIsAllowed) {
   EXPECT_TRUE(scenario->gpus.empty());
 }
 
+TEST(ParseScenarioTest, JobLoad) {
+  StatusOr<Scenario> none = ParseScenario("gpus: []", "s.yaml");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->job_load);
+  StatusOr<Scenario> plain = ParseScenario("gpus: []\njob_load: {dir: /run/load}", "s.yaml");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  ASSERT_TRUE(plain->job_load);
+  EXPECT_EQ(plain->job_load->dir, "/run/load");
+  EXPECT_EQ(plain->job_load->refresh_ms, 1000);  // the default
+  StatusOr<Scenario> every_call =
+      ParseScenario("gpus: []\njob_load:\n  dir: load\n  refresh: 0s", "s.yaml");
+  ASSERT_TRUE(every_call.ok()) << every_call.status().ToString();
+  EXPECT_EQ(every_call->job_load->dir, "load");
+  EXPECT_EQ(every_call->job_load->refresh_ms, 0);
+  StatusOr<Scenario> slow = ParseScenario("gpus: []\njob_load: {dir: d, refresh: 1m30s}", "s");
+  ASSERT_TRUE(slow.ok()) << slow.status().ToString();
+  EXPECT_EQ(slow->job_load->refresh_ms, 90000);
+}
+
 TEST(ParseScenarioTest, ReadsJson) {
   StatusOr<Scenario> scenario = ParseScenario(
       R"({"gpus": [{"name": "Tesla V100", "memory_total_bytes": 17179869184,

@@ -27,6 +27,7 @@ class ScenarioParser {
 
   // scenario_parse.cc
   Status ParseWindows(const YAML::Node& node, Scenario& scenario) const;
+  Status ParseJobLoad(const YAML::Node& node, Scenario& scenario) const;
   Status CheckUnique(const YAML::Node& gpus, const Scenario& scenario) const;
   StatusOr<std::set<std::string>> ParseUnsupported(const YAML::Node& node,
                                                    const std::string& what) const;

@@ -168,6 +168,13 @@ GW_NVMLSIM_API nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t dev
   return sim::WithDevice(__func__, device, [&](const sim::DeviceView& view) -> nvmlReturn_t {
     if (energy_mj == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
     if (!view.gpu.energy_start_mj) return NVML_ERROR_NOT_SUPPORTED;
+    // mu is held by WithDevice.
+    std::optional<double> load_mj =
+        sim::JobLoadEnergyMj(sim::State(), view.gpu, view.index, view.t_ms);
+    if (load_mj) {
+      *energy_mj = sim::RoundToU64(*load_mj);
+      return NVML_SUCCESS;
+    }
     *energy_mj = static_cast<unsigned long long>(
         std::max<int64_t>(0, sim::IntegrateEnergyMj(view.gpu, view.t_ms)));
     return NVML_SUCCESS;

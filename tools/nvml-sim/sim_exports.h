@@ -21,6 +21,9 @@
 GW_NVML_VERSIONED_FUNCTIONS(GW_NVMLSIM_DECLARE_VERSIONED_)
 GW_NVML_PLAIN_FUNCTIONS(GW_NVMLSIM_DECLARE_PLAIN_)
 GW_NVMLSIM_API nvmlReturn_t nvmlInitWithFlags(unsigned int flags);
+// Not NVML: present only in nvml-sim, so that a loader can tell a simulated driver from a real
+// one (a real libnvidia-ml.so.1 never exports it). Returns a static string.
+GW_NVMLSIM_API const char* gwNvmlSimInfo(void);
 #undef GW_NVMLSIM_DECLARE_VERSIONED_
 #undef GW_NVMLSIM_DECLARE_PLAIN_
 

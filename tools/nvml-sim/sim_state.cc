@@ -110,6 +110,7 @@ nvmlReturn_t Init(InitKind kind) {
   }
   state.origin_ms = *origin_ms;
   state.scenario = *std::move(scenario);
+  state.job_load.scanned = false;  // a new scenario may name another dir or other GPUs
   while (state.devices.size() < state.scenario.gpus.size()) {
     state.devices.push_back(
         std::make_unique<nvmlDevice_st>(nvmlDevice_st{static_cast<unsigned>(state.devices.size())}));

@@ -16,6 +16,7 @@
 
 #include "nvml/nvml_types.h"
 #include "scenario.h"
+#include "sim_job_load.h"
 
 // What an nvmlDevice_t points to: one slot per GPU index, created on first use and never
 // freed, so a handle stays valid (and equal) across nvmlShutdown and nvmlInit.
@@ -41,6 +42,7 @@ struct SimState {
   int64_t origin_ms = 0;
   std::vector<std::unique_ptr<nvmlDevice_st>> devices;  // grows only
   std::set<nvmlEventSet_st*> event_sets;                // live sets
+  JobLoadState job_load;                                // used when scenario.job_load is set
 };
 
 // The one instance. Callers lock state.mu before touching anything else.
@@ -59,6 +61,16 @@ bool Unsupported(const Scenario& scenario, const SimGpu* gpu, std::string_view f
 // pointers only, so a stray pointer is rejected without being read. REQUIRES: state.mu held.
 std::optional<unsigned> FindDevice(const SimState& state, nvmlDevice_t device);
 
+// The GPU as device calls see it: the scenario's, or in job-load mode the one the latest scan
+// of the load dir derived (scanning first when the last scan is older than the refresh).
+// sim_job_load_state.cc. REQUIRES: state.mu held, index < state.scenario.gpus.size().
+const SimGpu& CurrentGpu(SimState& state, unsigned index, int64_t t_ms);
+// In job-load mode, energy_start_mj plus the energy of the power reported so far, in mJ;
+// nullopt when the mode is off. `gpu` is what CurrentGpu returned under the same lock hold.
+// REQUIRES: as CurrentGpu.
+std::optional<double> JobLoadEnergyMj(SimState& state, const SimGpu& gpu, unsigned index,
+                                      int64_t t_ms);
+
 enum class InitKind { kV1, kV2, kWithFlags };
 nvmlReturn_t Init(InitKind kind);
 nvmlReturn_t Shutdown();
@@ -70,7 +82,7 @@ nvmlReturn_t CheckDriver(const SimState& state, std::string_view function, int64
 
 // What a device call sees once the common checks passed.
 struct DeviceView {
-  const SimGpu& gpu;
+  const SimGpu& gpu;  // CurrentGpu: in job-load mode the load-driven values
   unsigned index;
   int64_t t_ms;
   nvmlDevice_t handle;
@@ -90,7 +102,7 @@ nvmlReturn_t WithDevice(std::string_view function, nvmlDevice_t device, Body&& b
   const SimGpu& gpu = state.scenario.gpus[*index];
   if (IsLost(gpu, t_ms)) return NVML_ERROR_GPU_IS_LOST;
   if (Unsupported(state.scenario, &gpu, function)) return NVML_ERROR_NOT_SUPPORTED;
-  return body(DeviceView{gpu, *index, t_ms, device});
+  return body(DeviceView{CurrentGpu(state, *index, t_ms), *index, t_ms, device});
 }
 
 }  // namespace gw::nvmlsim
