@@ -81,7 +81,8 @@ for ((i = 0; i < count; i++)); do
   printf '    remapped_pending: 0\n    remapped_failure: 0\n'
   printf '    throttle_reasons: 0\n'
   xids=""
-  for item in ${GW_CLUSTER_GPU_XID//,/ }; do
+  xid_list=${GW_CLUSTER_GPU_XID:-}
+  for item in ${xid_list//,/ }; do
     [[ $item =~ ^node([0-9]+):([0-9]+)@([0-9]+[smh]):([0-9]+)$ ]] ||
       { echo "scenario.sh: GW_CLUSTER_GPU_XID item '$item' is not nodeK:GPU@TIME:XID" >&2; exit 2; }
     ((BASH_REMATCH[1] == node && BASH_REMATCH[2] == i)) || continue
