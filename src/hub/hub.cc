@@ -66,6 +66,18 @@ remote::SenderOptions ToSenderOptions(const RemoteWriteConfig& c, const LabelSet
   o.batch_send_deadline = std::chrono::milliseconds(c.queue_config.batch_send_deadline_ms);
   o.min_backoff = std::chrono::milliseconds(c.queue_config.min_backoff_ms);
   o.max_backoff = std::chrono::milliseconds(c.queue_config.max_backoff_ms);
+  o.headers = c.headers;
+  if (c.basic_auth) {
+    o.authorization = remote::SenderAuthorization{.type = "Basic",
+                                                  .username = c.basic_auth->username,
+                                                  .secret = c.basic_auth->password,
+                                                  .secret_file = c.basic_auth->password_file};
+  } else if (c.authorization) {
+    o.authorization = remote::SenderAuthorization{.type = c.authorization->type,
+                                                  .username = "",
+                                                  .secret = c.authorization->credentials,
+                                                  .secret_file = c.authorization->credentials_file};
+  }
   std::vector<tsdb::Label> labels;
   for (const auto& [name, value] : external) labels.push_back({name, value});
   if (StatusOr<tsdb::Labels> l = tsdb::Labels::FromPairs(std::move(labels)); l.ok()) {

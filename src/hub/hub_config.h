@@ -4,6 +4,7 @@
 #define GW_HUB_HUB_CONFIG_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,13 @@ struct BasicAuth {
   std::string username;
   std::string password;
   std::string password_file;  // absolute after LoadHubConfigFile
+};
+
+// Prometheus' authorization block: every request carries "Authorization: type credentials".
+struct Authorization {
+  std::string type = "Bearer";
+  std::string credentials;
+  std::string credentials_file;  // absolute after LoadHubConfigFile
 };
 
 struct StaticConfig {
@@ -83,6 +91,11 @@ struct RemoteWriteConfig {
   std::string url;
   std::string name;
   int64_t remote_timeout_ms = 30'000;
+  // Sent with every request (X-Scope-OrgID, THANOS-TENANT); never a header the sender sets
+  // itself or Authorization, which comes from basic_auth or authorization (at most one).
+  std::map<std::string, std::string> headers;
+  std::optional<BasicAuth> basic_auth;
+  std::optional<Authorization> authorization;
   QueueConfig queue_config;
 };
 
@@ -99,8 +112,11 @@ struct HubConfig {
 // to do)" with the line of the offending node. Relative paths are left as written.
 StatusOr<HubConfig> ParseHubConfig(std::string_view yaml, std::string_view file_name);
 
-// Reads and parses `path`; relative password_file and rule_files are resolved against the
-// config's directory. Errors: kNotFound / kIoError for the file, else as ParseHubConfig.
+// Reads and parses `path`; relative password_file, credentials_file and rule_files are resolved
+// against the config's directory. The secret files of remote_write are read once here, so a
+// missing one fails the load (the sender reads them again for every request). Errors: kNotFound
+// / kIoError for the file, kInvalidArgument for a remote_write secret file that cannot be read
+// (naming it, never its content), else as ParseHubConfig.
 StatusOr<HubConfig> LoadHubConfigFile(const std::string& path);
 
 // Parses "10MB", "512KiB", "1GB", "0": a number and a unit among B, KB, MB, GB, TB and KiB, MiB,

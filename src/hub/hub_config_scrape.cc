@@ -90,20 +90,6 @@ Status ParseRelabelConfigs(const YamlReader& reader, const YAML::Node& node, std
   });
 }
 
-Status ParseBasicAuth(const YamlReader& reader, const YAML::Node& node, BasicAuth* out) {
-  GW_RETURN_IF_ERROR(
-      reader.ForEachKey(node, "basic_auth", {"username", "password", "password_file"},
-                        [&](const std::string& key, const YAML::Node& value) -> Status {
-                          if (key == "username") return reader.String(value, key, &out->username);
-                          if (key == "password") return reader.String(value, key, &out->password);
-                          return reader.String(value, key, &out->password_file);
-                        }));
-  if (!out->password.empty() && !out->password_file.empty()) {
-    return reader.Error(node, "basic_auth has both password and password_file (keep one)");
-  }
-  return Status::Ok();
-}
-
 Status ParseSlurmSd(const YamlReader& reader, const YAML::Node& node, SlurmSdConfig* out) {
   return reader.ForEachKey(node, "slurm_sd_configs", {"exporter_url", "port", "refresh_interval"},
                            [&](const std::string& key, const YAML::Node& value) -> Status {
@@ -160,6 +146,20 @@ Status ParseScrapeKey(const YamlReader& reader, const std::string& key, const YA
 }
 
 }  // namespace
+
+Status ParseBasicAuth(const YamlReader& reader, const YAML::Node& node, BasicAuth* out) {
+  GW_RETURN_IF_ERROR(
+      reader.ForEachKey(node, "basic_auth", {"username", "password", "password_file"},
+                        [&](const std::string& key, const YAML::Node& value) -> Status {
+                          if (key == "username") return reader.String(value, key, &out->username);
+                          if (key == "password") return reader.String(value, key, &out->password);
+                          return reader.String(value, key, &out->password_file);
+                        }));
+  if (!out->password.empty() && !out->password_file.empty()) {
+    return reader.Error(node, "basic_auth has both password and password_file (keep one)");
+  }
+  return Status::Ok();
+}
 
 Status ParseStaticConfigs(const YamlReader& reader, const YAML::Node& node,
                           std::vector<StaticConfig>* out) {

@@ -2,6 +2,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "common/status_matchers.h"
 
@@ -59,8 +64,11 @@ TEST(HubConfigTest, GoodConfigHasEveryField) {
   ASSERT_EQ(config->webhooks.size(), 1u);
   EXPECT_EQ(config->webhooks[0].url, "http://127.0.0.1:9099/alerts");
   EXPECT_EQ(config->webhooks[0].timeout_ms, 3000);
-  ASSERT_EQ(config->remote_write.size(), 1u);
+  ASSERT_EQ(config->remote_write.size(), 3u);
   const RemoteWriteConfig& rw = config->remote_write[0];
+  EXPECT_TRUE(rw.headers.empty());
+  EXPECT_FALSE(rw.basic_auth.has_value());
+  EXPECT_FALSE(rw.authorization.has_value());
   EXPECT_EQ(rw.url, "http://127.0.0.1:9201/api/v1/write");
   EXPECT_EQ(rw.name, "lts");
   EXPECT_EQ(rw.remote_timeout_ms, 20000);
@@ -71,6 +79,58 @@ TEST(HubConfigTest, GoodConfigHasEveryField) {
   EXPECT_EQ(rw.queue_config.batch_send_deadline_ms, 2000);
   EXPECT_EQ(rw.queue_config.min_backoff_ms, 50);
   EXPECT_EQ(rw.queue_config.max_backoff_ms, 10000);
+  const RemoteWriteConfig& mimir = config->remote_write[1];
+  EXPECT_EQ(mimir.headers, (std::map<std::string, std::string>{{"X-Scope-OrgID", "gpucluster"}}));
+  ASSERT_TRUE(mimir.authorization.has_value());
+  EXPECT_EQ(mimir.authorization->type, "Bearer");
+  EXPECT_EQ(mimir.authorization->credentials, "");
+  EXPECT_EQ(mimir.authorization->credentials_file,
+            std::string(GW_HUB_TESTDATA) + "/secrets/mimir.token");
+  const RemoteWriteConfig& thanos = config->remote_write[2];
+  EXPECT_EQ(thanos.headers, (std::map<std::string, std::string>{{"THANOS-TENANT", "gpu"}}));
+  ASSERT_TRUE(thanos.basic_auth.has_value());
+  EXPECT_EQ(thanos.basic_auth->username, "hub");
+  EXPECT_EQ(thanos.basic_auth->password, "pw");
+  EXPECT_FALSE(thanos.authorization.has_value());
+}
+
+TEST(HubConfigTest, RemoteWriteAuthorizationKeepsItsType) {
+  StatusOr<HubConfig> c = ParseHubConfig(
+      "remote_write:\n  - url: http://a/w\n    authorization:\n      type: Token\n"
+      "      credentials: abc\n",
+      "hub.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_TRUE(c->remote_write[0].authorization.has_value());
+  EXPECT_EQ(c->remote_write[0].authorization->type, "Token");
+  EXPECT_EQ(c->remote_write[0].authorization->credentials, "abc");
+}
+
+// A secret file that cannot be read fails the load (and check-config), naming the file.
+TEST(LoadHubConfigFileTest, RemoteWriteSecretFileMustBeReadable) {
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / ("gw-rw-secret-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "hub.yml").string();
+  std::ofstream(path) << "remote_write:\n  - url: http://a/w\n    name: mimir\n"
+                         "    basic_auth:\n      username: u\n      password_file: nope.pass\n";
+  EXPECT_THAT(LoadHubConfigFile(path),
+              StatusIs(StatusCode::kInvalidArgument,
+                       path + ": remote_write \"mimir\": basic_auth password_file " +
+                           (dir / "nope.pass").string() +
+                           " cannot be read: No such file or directory (fix the path or the "
+                           "file's permissions)"));
+  std::ofstream(path) << "remote_write:\n  - url: http://a/w\n    authorization:\n"
+                         "      credentials_file: .\n";
+  EXPECT_THAT(LoadHubConfigFile(path),
+              StatusIs(StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr(": remote_write \"http://a/w\": authorization "
+                                            "credentials_file " +
+                                            dir.string() + "/ cannot be read: Is a directory")));
+  std::ofstream(dir / "ok.pass") << "secret\n";
+  std::ofstream(path) << "remote_write:\n  - url: http://a/w\n    basic_auth:\n"
+                         "      password_file: ok.pass\n";
+  EXPECT_TRUE(LoadHubConfigFile(path).ok());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(HubConfigTest, GoodConfigRelabelsTargets) {
@@ -208,6 +268,50 @@ INSTANTIATE_TEST_SUITE_P(
                   "[a-zA-Z_][a-zA-Z0-9_]*)"},
         ErrorCase{"remote_write:\n  - name: x\n",
                   "hub.yml:2: remote_write without url (add url: http://...)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    headers:\n      Content-Type: x\n",
+                  "hub.yml:4: header \"Content-Type\" is reserved: the sender or the connection "
+                  "sets it (remove it)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    headers:\n"
+                  "      x-prometheus-remote-write-version: 2.0.0\n",
+                  "hub.yml:4: header \"x-prometheus-remote-write-version\" is reserved: the "
+                  "sender or the connection sets it (remove it)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    headers:\n      authorization: x\n",
+                  "hub.yml:4: header \"authorization\" cannot be set in headers (use basic_auth "
+                  "or authorization)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    headers:\n      X Scope: a\n",
+                  "hub.yml:4: header name \"X Scope\" is not a valid HTTP header name (use "
+                  "letters, digits and -)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    headers:\n"
+                  "      X-Scope-OrgID: a\n      x-scope-orgid: b\n",
+                  "hub.yml:5: header \"x-scope-orgid\" is already set at line 4 (header names "
+                  "ignore case; keep one)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    headers:\n      X-A: [1]\n",
+                  "hub.yml:4: the value of header \"X-A\" must be a string"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    headers:\n      X-A: \"a\\nb\"\n",
+                  "hub.yml:4: the value of header \"X-A\" has a line break"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    headers: [X-A]\n",
+                  "hub.yml:3: headers must be a mapping of names to values"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    basic_auth:\n      username: u\n"
+                  "    authorization:\n      credentials: t\n",
+                  "hub.yml:2: remote_write has both basic_auth and authorization (keep one)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    basic_auth:\n      password: p\n"
+                  "      password_file: f\n",
+                  "hub.yml:4: basic_auth has both password and password_file (keep one)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    authorization:\n"
+                  "      credentials: t\n      credentials_file: f\n",
+                  "hub.yml:4: authorization has both credentials and credentials_file (keep one)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    authorization:\n"
+                  "      type: basic\n      credentials: t\n",
+                  "hub.yml:4: authorization type \"basic\" is not allowed (use basic_auth "
+                  "instead)"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    authorization:\n"
+                  "      type: Bearer token\n",
+                  "hub.yml:4: authorization type \"Bearer token\" must be one word, such as "
+                  "Bearer"},
+        ErrorCase{"remote_write:\n  - url: http://a/w\n    authorization:\n"
+                  "      credential: t\n",
+                  "hub.yml:4: unknown key \"credential\" in authorization (did you mean "
+                  "credentials?)"},
         ErrorCase{"alerting:\n  alertmanagers:\n    - static_configs:\n"
                   "        - targets: [\"am\"]\n",
                   "hub.yml:4: target \"am\" must be host:port (e.g. 127.0.1.1:9400, [::1]:9400)"},

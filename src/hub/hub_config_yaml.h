@@ -57,6 +57,7 @@ class YamlReader {
   mutable YAML::Mark key_mark_ = YAML::Mark::null_mark();
 };
 
+struct BasicAuth;
 struct GlobalConfig;
 struct ScrapeConfig;
 struct StaticConfig;
@@ -66,6 +67,8 @@ Status ParseScrapeConfig(const YamlReader& reader, const YAML::Node& node,
                          const GlobalConfig& global, ScrapeConfig* out);
 Status ParseStaticConfigs(const YamlReader& reader, const YAML::Node& node,
                           std::vector<StaticConfig>* out);
+// basic_auth of a job or a remote_write: username, and password or password_file.
+Status ParseBasicAuth(const YamlReader& reader, const YAML::Node& node, BasicAuth* out);
 
 }  // namespace gw::hub
 

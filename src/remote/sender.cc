@@ -2,6 +2,12 @@
 // are in sender_shard.cc, the metrics in sender_metrics.cc.
 #include "remote/sender.h"
 
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "remote/sender_impl.h"
@@ -35,7 +41,54 @@ int64_t SteadyNs() {
       .count();
 }
 
+bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+// RFC 9110's token: the characters a header name may have.
+bool IsToken(std::string_view s) {
+  constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
+  return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || kSpecials.find(c) != kSpecials.npos;
+  });
+}
+
+std::string Base64(std::string_view in) {
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()),
+                                static_cast<int>(in.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+// Surrounding whitespace (the newline editors add) is not part of the secret, as in Prometheus.
+StatusOr<std::string> ReadSecretFile(const std::string& path, bool one_line) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return UnavailableError("remote_write secret file " + path + ": cannot be opened");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return UnavailableError("remote_write secret file " + path + ": read failed");
+  std::string secret = text.str();
+  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!secret.empty() && space(secret.back())) secret.pop_back();
+  secret.erase(secret.begin(), std::find_if_not(secret.begin(), secret.end(), space));
+  if (one_line && HasLineBreak(secret)) {
+    return UnavailableError("remote_write secret file " + path +
+                            ": holds more than one line (keep only the secret)");
+  }
+  return secret;
+}
+
 }  // namespace
+
+StatusOr<std::string> AuthorizationValue(const SenderAuthorization& auth) {
+  const bool basic = auth.type == "Basic";  // base64: any byte may be in it
+  std::string secret = auth.secret;
+  if (!auth.secret_file.empty()) {
+    GW_ASSIGN_OR_RETURN(secret, ReadSecretFile(auth.secret_file, /*one_line=*/!basic));
+  }
+  if (basic) return "Basic " + Base64(auth.username + ":" + secret);
+  return auth.type + " " + secret;
+}
 
 Status ValidateSenderOptions(const SenderOptions& o) {
   if (StatusOr<http::Url> url = http::ParseUrl(o.url); !url.ok()) {
@@ -53,6 +106,15 @@ Status ValidateSenderOptions(const SenderOptions& o) {
   GW_RETURN_IF_ERROR(need(o.min_backoff.count() > 0, "min_backoff must be positive"));
   GW_RETURN_IF_ERROR(need(o.min_backoff <= o.max_backoff,
                           "min_backoff must not exceed max_backoff (raise max_backoff)"));
+  for (const auto& [name, value] : o.headers) {
+    GW_RETURN_IF_ERROR(need(IsToken(name), "header name \"" + name + "\" is not an HTTP token"));
+    GW_RETURN_IF_ERROR(need(!HasLineBreak(value), "header " + name + " has a line break"));
+  }
+  if (const auto& auth = o.authorization) {
+    GW_RETURN_IF_ERROR(need(IsToken(auth->type), "authorization type must be an HTTP token"));
+    GW_RETURN_IF_ERROR(need(auth->type == "Basic" || !HasLineBreak(auth->secret),
+                            "authorization credentials have a line break"));
+  }
   return Status::Ok();
 }
 

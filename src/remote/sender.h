@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,6 +24,16 @@
 #include "tsdb/storage.h"
 
 namespace gw::remote {
+
+// The Authorization header of every request, as Prometheus' basic_auth and authorization
+// blocks make it: "Basic base64(username:secret)" when type is "Basic", else "type secret".
+struct SenderAuthorization {
+  std::string type = "Bearer";
+  std::string username;     // Basic only
+  std::string secret;       // the password or the credentials
+  std::string secret_file;  // when set, read before every request instead of `secret`, so a
+                            // rotated token needs no restart; surrounding whitespace is dropped
+};
 
 // One remote_write destination. Defaults are Prometheus' (config.DefaultQueueConfig). The hub
 // fills this from its RemoteWriteConfig; src/remote does not depend on src/hub.
@@ -40,13 +51,16 @@ struct SenderOptions {
   std::chrono::milliseconds max_backoff{5'000};
   tsdb::Labels external_labels;  // added to every series; the series' own labels win
   std::string user_agent = "gpuwatchdog/0.1.0";
-  std::map<std::string, std::string> headers;  // extra headers (Authorization, X-Scope-OrgID)
-  http::ClientOptions client;                  // TLS settings for https URLs
+  std::map<std::string, std::string> headers;  // extra headers (X-Scope-OrgID, THANOS-TENANT)
+  // When the secret file cannot be read, or holds a line break, the request is not sent and
+  // the batch is retried as after a network error; the log names the file, never the secret.
+  std::optional<SenderAuthorization> authorization;
+  http::ClientOptions client;  // TLS settings for https URLs
 };
 
 // Errors: kInvalidArgument naming the field and what to do (an unparsable URL, shards or
 // capacity or max_samples_per_send below 1, a non-positive timeout or deadline, min_backoff
-// above max_backoff).
+// above max_backoff, a header name that is not an HTTP token or a value with a line break).
 [[nodiscard]] Status ValidateSenderOptions(const SenderOptions& options);
 
 // Counters for tests and the metrics; a snapshot, each field read atomically.

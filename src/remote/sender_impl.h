@@ -55,6 +55,8 @@ struct RemoteWriteSender::Impl {
   // Drops the samples still queued in `shard`. REQUIRES: shard.mu held.
   void DropQueued(Shard& shard);
   void CountRequest(const std::string& code);
+  // POSTs one encoded batch with the request headers and, when configured, Authorization.
+  StatusOr<http::ClientResponse> Post(const std::string& body, std::chrono::milliseconds timeout);
 
   const SenderOptions options;
   const std::string remote_name;
@@ -91,6 +93,11 @@ inline void StoreMax(std::atomic<int64_t>& target, int64_t value) {
   while (seen < value && !target.compare_exchange_weak(seen, value)) {
   }
 }
+
+// The value of the Authorization header, the secret file read now. Errors: kUnavailable when
+// the file cannot be read, or holds a line break where the secret goes into the header as it is
+// (not Basic); the message names the file, never the secret.
+StatusOr<std::string> AuthorizationValue(const SenderAuthorization& auth);
 
 // One TimeSeries per distinct series of the batch, samples in batch order.
 WriteRequest BuildWriteRequest(const std::vector<QueuedSample>& batch);

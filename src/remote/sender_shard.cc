@@ -87,8 +87,7 @@ void RemoteWriteSender::Impl::SendBatch(Shard& shard, const std::vector<QueuedSa
       timeout = std::min(timeout, left);
     }
     ++requests;
-    const StatusOr<http::ClientResponse> result =
-        http::HttpRequest("POST", options.url, request_headers, body, timeout, options.client);
+    const StatusOr<http::ClientResponse> result = Post(body, timeout);
     const AttemptVerdict verdict = ClassifyAttempt(result, SystemClock::Get().NowMs());
     CountRequest(verdict.code);
     switch (verdict.outcome) {
@@ -118,6 +117,17 @@ void RemoteWriteSender::Impl::SendBatch(Shard& shard, const std::vector<QueuedSa
     Sleep(shard, delay);
     backoff = std::min(backoff * 2, options.max_backoff);
   }
+}
+
+StatusOr<http::ClientResponse> RemoteWriteSender::Impl::Post(const std::string& body,
+                                                             std::chrono::milliseconds timeout) {
+  if (!options.authorization) {
+    return http::HttpRequest("POST", options.url, request_headers, body, timeout, options.client);
+  }
+  // Built per request so that a rotated secret file is picked up, as Prometheus does.
+  std::map<std::string, std::string> headers = request_headers;
+  GW_ASSIGN_OR_RETURN(headers["Authorization"], AuthorizationValue(*options.authorization));
+  return http::HttpRequest("POST", options.url, headers, body, timeout, options.client);
 }
 
 void RemoteWriteSender::Impl::Sleep(Shard& shard, std::chrono::milliseconds delay) {

@@ -6,13 +6,16 @@
 #include <bit>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "common/status_matchers.h"
+#include "common/test_support.h"
 #include "http/server.h"
 #include "remote/remote_write_reader.h"
+#include "remote/sender_impl.h"  // AuthorizationValue
 #include "tsdb/sample.h"
 
 namespace gw::remote {
@@ -182,6 +185,64 @@ TEST(SenderTest, SendsTheRemoteWriteHeadersAndLabels) {
   EXPECT_EQ(ts.samples, (std::vector<Sample>{{1000, 1000}, {1001, 2000}, {1002, 3000}}));
   EXPECT_EQ(sender->stats().samples_sent, 3u);
   EXPECT_EQ(sender->stats().highest_sent_ms, 3000);
+}
+
+TEST(SenderTest, SendsBasicAuth) {
+  FakeReceiver receiver;
+  SenderOptions options = FastOptions(receiver.url());
+  options.authorization =
+      SenderAuthorization{.type = "Basic", .username = "alice", .secret = "s3cret:x"};
+  auto sender = StartSender(options);
+  Announce(*sender, 1);
+  sender->OnSamples(Samples(1, 1000, 1));
+  sender->Stop(milliseconds(5000));
+  const auto got = receiver.received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].request.Header("authorization"),
+            "Basic YWxpY2U6czNjcmV0Ong=");  // alice:s3cret:x
+}
+
+// The credentials file is read for every request, so a rotated token is used without a restart;
+// while it cannot be read the batch waits and is retried, as after a network error.
+TEST(SenderTest, ReadsTheCredentialsFileForEveryRequest) {
+  gw::testing::TempDir dir;
+  const std::string file = (dir.path() / "token").string();
+  FakeReceiver receiver;
+  SenderOptions options = FastOptions(receiver.url());
+  options.authorization = SenderAuthorization{.type = "Bearer", .secret_file = file};
+  auto sender = StartSender(options);
+  Announce(*sender, 1);
+  sender->OnSamples(Samples(1, 1000, 1));
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(receiver.received().size(), 0u) << "no request without the file";
+  EXPECT_GT(sender->stats().samples_retried, 0u);
+  std::ofstream(file) << " token-1\n";  // surrounding whitespace is not part of the token
+  ASSERT_TRUE(receiver.WaitForAccepted(1, milliseconds(10'000)));
+  std::ofstream(file) << "token-2";
+  sender->OnSamples(Samples(1, 5000, 1));
+  ASSERT_TRUE(receiver.WaitForAccepted(2, milliseconds(10'000)));
+  sender->Stop(milliseconds(5000));
+  const auto got = receiver.received();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].request.Header("authorization"), "Bearer token-1");
+  EXPECT_EQ(got[1].request.Header("authorization"), "Bearer token-2");
+}
+
+TEST(SenderTest, AuthorizationValueNamesTheFileNeverTheSecret) {
+  gw::testing::TempDir dir;
+  const std::string file = (dir.path() / "token").string();
+  std::ofstream(file) << "line-1\nline-2\n";
+  SenderAuthorization auth{.type = "Bearer", .secret = "inline-secret", .secret_file = file};
+  StatusOr<std::string> value = AuthorizationValue(auth);
+  EXPECT_THAT(value, StatusIs(StatusCode::kUnavailable, HasSubstr(file + ": holds more than one")));
+  EXPECT_THAT(value.status().message(), ::testing::Not(HasSubstr("line-1")));
+  auth.secret_file = (dir.path() / "missing").string();
+  EXPECT_THAT(AuthorizationValue(auth),
+              StatusIs(StatusCode::kUnavailable, HasSubstr("missing: cannot be opened")));
+  auth.secret_file.clear();
+  value = AuthorizationValue(auth);
+  ASSERT_TRUE(value.ok()) << value.status().ToString();
+  EXPECT_EQ(*value, "Bearer inline-secret");
 }
 
 TEST(SenderTest, BatchesAreAtMostMaxSamplesPerSend) {
@@ -502,6 +563,18 @@ TEST(SenderOptionsTest, RejectsWhatCannotWork) {
   o.min_backoff = milliseconds(10'000);
   EXPECT_THAT(ValidateSenderOptions(o),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("raise max_backoff")));
+  o = FastOptions("http://127.0.0.1:1/w");
+  o.headers["X Scope"] = "a";
+  EXPECT_THAT(ValidateSenderOptions(o), StatusIs(StatusCode::kInvalidArgument,
+                                                 HasSubstr("\"X Scope\" is not an HTTP token")));
+  o = FastOptions("http://127.0.0.1:1/w");
+  o.headers["X-Scope-OrgID"] = "a\r\nX-Injected: 1";
+  EXPECT_THAT(ValidateSenderOptions(o),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("X-Scope-OrgID has a line break")));
+  o = FastOptions("http://127.0.0.1:1/w");
+  o.authorization = SenderAuthorization{.type = "Bearer", .secret = "a\nb"};
+  EXPECT_THAT(ValidateSenderOptions(o),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("credentials have a line break")));
   o = FastOptions("http://127.0.0.1:1/w");
   o.capacity = 0;
   EXPECT_FALSE(RemoteWriteSender::Start(o).ok());
