@@ -208,12 +208,9 @@ class HubImpl : public Hub {
   Status Reload() override {
     StatusOr<HubConfig> fresh = LoadHubConfigFile(options_.config_file);
     if (!fresh.ok()) return fresh.status().WithContext("keeping the running config");
-    auto urls = [](const HubConfig& c) {
-      std::vector<std::string> out;
-      for (const RemoteWriteConfig& rw : c.remote_write) out.push_back(rw.url);
-      return out;
-    };
-    if (urls(*fresh) != urls(config_)) {
+    // Any change: a URL, a queue setting, headers or credentials (a secret *file*'s content
+    // is re-read per request and needs no restart).
+    if (fresh->remote_write != config_.remote_write) {
       GW_LOG_WARN("remote_write changes take effect at the next restart");
     }
     GW_RETURN_IF_ERROR(rules_->Reload(*fresh).WithContext("keeping the running config"));

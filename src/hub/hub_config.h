@@ -26,6 +26,7 @@ struct BasicAuth {
   std::string username;
   std::string password;
   std::string password_file;  // absolute after LoadHubConfigFile
+  bool operator==(const BasicAuth&) const = default;
 };
 
 // Prometheus' authorization block: every request carries "Authorization: type credentials".
@@ -33,6 +34,7 @@ struct Authorization {
   std::string type = "Bearer";
   std::string credentials;
   std::string credentials_file;  // absolute after LoadHubConfigFile
+  bool operator==(const Authorization&) const = default;
 };
 
 struct StaticConfig {
@@ -85,6 +87,7 @@ struct QueueConfig {
   int64_t batch_send_deadline_ms = 5'000;
   int64_t min_backoff_ms = 30;
   int64_t max_backoff_ms = 5'000;
+  bool operator==(const QueueConfig&) const = default;
 };
 
 struct RemoteWriteConfig {
@@ -97,6 +100,7 @@ struct RemoteWriteConfig {
   std::optional<BasicAuth> basic_auth;
   std::optional<Authorization> authorization;
   QueueConfig queue_config;
+  bool operator==(const RemoteWriteConfig&) const = default;
 };
 
 struct HubConfig {
