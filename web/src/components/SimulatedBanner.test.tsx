@@ -20,9 +20,8 @@ function hub(values: number[] | null) {
   return { prom: new PromClient("", fetcher), asked };
 }
 
-function show(values: number[] | null) {
+function show(values: number[] | null, client = new QueryClient({ defaultOptions: { queries: { retry: false } } })) {
   const { prom, asked } = hub(values);
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
       <PromClientContext.Provider value={prom}>
@@ -61,17 +60,10 @@ describe("SimulatedBanner", () => {
   });
 
   it("waits for the page's first requests (prefetched before the first render) before asking", async () => {
-    const { prom, asked } = hub([1]);
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     let release: (v: number) => void = () => undefined;
     void client.prefetchQuery({ queryKey: ["instant", "up", "now"], queryFn: () => new Promise<number>((r) => (release = r)) });
-    render(
-      <QueryClientProvider client={client}>
-        <PromClientContext.Provider value={prom}>
-          <SimulatedBanner />
-        </PromClientContext.Provider>
-      </QueryClientProvider>,
-    );
+    const { asked } = show([1], client);
     await new Promise((r) => setTimeout(r, 30));
     expect(simulatedAsked(asked)).toBe(0);
     release(1);
