@@ -444,6 +444,41 @@ try {
     await ctx.close();
   });
 
+  await check("a typed absolute range: a bad one is refused inline, a good one applies to the URL and the label", async () => {
+    const { ctx, page, errors } = await newPage("light");
+    await page.goto(`${base}/`);
+    await page.getByTestId("range-picker").click();
+    await page.getByTestId("range-picker-custom-form").click();
+    const form = page.getByTestId("custom-range-form");
+    await form.waitFor();
+    const from = form.getByLabel("From");
+    const to = form.getByLabel("To");
+    await from.fill("yesterday");
+    await to.press("Enter");
+    const alert = await form.getByRole("alert").textContent();
+    assert(/From/.test(alert), `no inline error for a bad From: ${alert}`);
+    assert(new URL(page.url()).searchParams.get("from") === null, `a bad range reached the URL: ${page.url()}`);
+    // The last 30 minutes, typed in UTC, ending a minute ago.
+    const pad = (d) => d.toISOString().slice(0, 19).replace("T", " ") + "Z";
+    const end = new Date(Math.floor(Date.now() / 60000) * 60000 - 60000);
+    const start = new Date(end.getTime() - 30 * 60000);
+    await from.fill(pad(start));
+    await to.fill(pad(end));
+    await page.screenshot({ path: join(shots, "custom-range-form-light.png") });
+    await to.press("Enter");
+    await form.waitFor({ state: "detached" });
+    const url = new URL(page.url());
+    assert(url.searchParams.get("from") === String(start.getTime()) && url.searchParams.get("to") === String(end.getTime()),
+      `URL has from=${url.searchParams.get("from")} to=${url.searchParams.get("to")}, want ${start.getTime()}..${end.getTime()}`);
+    const label = await page.getByTestId("range-picker").textContent();
+    const hhmm = (d) => d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    assert(label.includes(hhmm(start)) && label.includes(hhmm(end)), `the picker shows "${label}", not ${hhmm(start)} – ${hhmm(end)}`);
+    await settle(page);
+    await page.screenshot({ path: join(shots, "custom-range-applied-light.png") });
+    assert(errors.length === 0, `console: ${errors.join(" | ")}`);
+    await ctx.close();
+  });
+
   await check("deep link restores the GPU view (?gpu=N, range)", async () => {
     const host = jobNode ?? node;
     const g = jobGpus[0] ?? 0;

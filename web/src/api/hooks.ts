@@ -7,7 +7,8 @@ import { ApiError, PromClient, type Alert, type InstantSample, type RangeSeries,
 import { connection } from "./connection";
 import { pollsOnInterval, useLiveStatus } from "./live";
 import { useTimeParams } from "../app/router";
-import { chooseStepSeconds, refreshMs, resolveRange } from "../lib/time";
+import { rangeWindow, refreshMs } from "../lib/time";
+import { ALERTS_KEY, instantKey, RANGE_POINTS, rangeKey, takeEarly } from "./early";
 
 /** The client for the hub at this origin: the context's default, and what prefetch.ts uses. */
 export const defaultPromClient = new PromClient("");
@@ -32,34 +33,39 @@ async function tracked<T>(p: Promise<T>): Promise<T> {
 
 // Query keys and functions, shared by the hooks below and by prefetch.ts (which starts the
 // current view's requests before its chunk has loaded): the same key finds the same request.
+// A query's first fetch adopts the request index.html sent under its key, if any (early.ts).
 
 /** An instant query at `at` (epoch ms), or at "now" when undefined. */
 export function instantQuery(client: PromClient, expr: string, at: number | undefined) {
+  const queryKey = instantKey(expr, at);
   return queryOptions({
-    queryKey: ["instant", expr, at ?? "now"] as const,
-    queryFn: ({ signal }) => tracked(client.query(expr, at !== undefined && Number.isFinite(at) ? at : undefined, signal)),
+    queryKey,
+    queryFn: ({ signal }) => {
+      const early = takeEarly(queryKey, Date.now());
+      return tracked(client.query(expr, at !== undefined && Number.isFinite(at) ? at : undefined, signal, early?.response));
+    },
   });
 }
 
 /** A range query over [from, to] (URL syntax: "now-1h", "now", epoch ms) at about `points` points. */
-export function rangeQuery(client: PromClient, expr: string, from: string, to: string, points = 300) {
+export function rangeQuery(client: PromClient, expr: string, from: string, to: string, points = RANGE_POINTS) {
+  const queryKey = rangeKey(expr, from, to, points);
   return queryOptions({
-    queryKey: ["range", expr, from, to, points] as const,
+    queryKey,
     queryFn: async ({ signal }): Promise<RangeResult> => {
-      const { startMs, endMs } = resolveRange({ from, to }, Date.now());
-      const stepS = chooseStepSeconds(endMs - startMs, points);
-      // Align to the step so consecutive polls hit the same evaluation points.
-      const alignedEnd = Math.floor(endMs / 1000 / stepS) * stepS * 1000;
-      const series = await tracked(client.queryRange(expr, startMs, alignedEnd, stepS, signal));
-      return { series, startMs, endMs: alignedEnd, stepS };
+      // An early request (early.ts) was planned at its own "now": its window goes with its answer.
+      const early = takeEarly(queryKey, Date.now());
+      const w = early?.window ?? rangeWindow({ from, to }, Date.now(), points);
+      const series = await tracked(client.queryRange(expr, w.startMs, w.endMs, w.stepS, signal, early?.response));
+      return { series, ...w };
     },
   });
 }
 
 export function alertsQuery(client: PromClient) {
   return queryOptions({
-    queryKey: ["alerts"] as const,
-    queryFn: ({ signal }) => tracked(client.alerts(signal)),
+    queryKey: ALERTS_KEY,
+    queryFn: ({ signal }) => tracked(client.alerts(signal, takeEarly(ALERTS_KEY, Date.now())?.response)),
   });
 }
 
@@ -109,7 +115,7 @@ export function useRangeQuery(
   const from = opts.from ?? params.from;
   const to = opts.to ?? params.to;
   const interval = useRefetchInterval();
-  const points = opts.points ?? 300;
+  const points = opts.points ?? RANGE_POINTS;
   return useQuery({
     ...rangeQuery(client, expr, from, to, points),
     refetchInterval: interval === false ? false : Math.max(interval, 5000),

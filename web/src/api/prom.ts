@@ -106,6 +106,42 @@ export function parseMatrix(data: InstantData): RangeSeries[] {
 
 export type Fetcher = (input: string, init?: RequestInit) => Promise<Response>;
 
+export const QUERY_PATH = "/api/v1/query";
+export const QUERY_RANGE_PATH = "/api/v1/query_range";
+export const ALERTS_PATH = "/api/v1/alerts";
+
+/** The form body of an instant query at `timeMs` ("now", the hub's clock, when undefined). */
+export function instantBody(expr: string, timeMs?: number): string {
+  const p = new URLSearchParams({ query: expr });
+  if (timeMs !== undefined && Number.isFinite(timeMs)) p.set("time", (timeMs / 1000).toFixed(3));
+  return p.toString();
+}
+
+/** The form body of a range query. */
+export function rangeBody(expr: string, startMs: number, endMs: number, stepS: number): string {
+  return new URLSearchParams({
+    query: expr,
+    start: (startMs / 1000).toFixed(3),
+    end: (endMs / 1000).toFixed(3),
+    step: String(stepS),
+  }).toString();
+}
+
+/**
+ * How every request to the hub is sent. Queries go as POST with a form body, as Grafana does, so
+ * long PromQL never hits URL length limits; /alerts and /rules are GET-only in Prometheus.
+ */
+export function requestInit(body: string | null, signal?: AbortSignal): RequestInit {
+  return body !== null
+    ? {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        body,
+        signal,
+      }
+    : { method: "GET", headers: { Accept: "application/json" }, signal };
+}
+
 export class PromClient {
   private readonly base: string;
   private readonly fetcher: Fetcher;
@@ -114,56 +150,49 @@ export class PromClient {
     this.fetcher = fetcher;
   }
 
-  private async call<T>(path: string, params: URLSearchParams | null, signal?: AbortSignal): Promise<T> {
+  /**
+   * `early`, when given, is the same request already sent (early.ts, before this bundle ran): its
+   * answer is read instead of asking again; when it failed to reach the hub, the request is sent
+   * anew.
+   */
+  private async call<T>(path: string, body: string | null, signal?: AbortSignal, early?: Promise<Response>): Promise<T> {
+    const send = () => this.fetcher(`${this.base}${path}`, requestInit(body, signal));
     let res: Response;
     try {
-      // Queries go as POST with a form body, as Grafana does, so long PromQL never hits URL
-      // length limits; /alerts and /rules are GET-only in Prometheus.
-      res = await this.fetcher(
-        `${this.base}${path}`,
-        params
-          ? {
-              method: "POST",
-              headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
-              body: params.toString(),
-              signal,
-            }
-          : { method: "GET", headers: { Accept: "application/json" }, signal },
-      );
+      res = await (early ? early.catch(send) : send());
     } catch (e) {
       if ((e as Error).name === "AbortError") throw e;
       throw new ApiError(`cannot reach the hub: ${(e as Error).message}`, "connection", 0);
     }
-    let body: Envelope<T> | undefined;
+    let env: Envelope<T> | undefined;
     try {
-      body = (await res.json()) as Envelope<T>;
+      env = (await res.json()) as Envelope<T>;
     } catch {
       throw new ApiError(`the hub answered ${res.status} without JSON on ${path}`, "connection", res.status);
     }
-    if (body.status !== "success" || body.data === undefined) {
-      throw new ApiError(body.error ?? `HTTP ${res.status}`, body.errorType ?? "unknown", res.status);
+    if (env.status !== "success" || env.data === undefined) {
+      throw new ApiError(env.error ?? `HTTP ${res.status}`, env.errorType ?? "unknown", res.status);
     }
-    return body.data;
+    return env.data;
   }
 
-  async query(expr: string, timeMs?: number, signal?: AbortSignal): Promise<InstantSample[]> {
-    const p = new URLSearchParams({ query: expr });
-    if (timeMs !== undefined) p.set("time", (timeMs / 1000).toFixed(3));
-    return parseInstant(await this.call<InstantData>("/api/v1/query", p, signal));
+  async query(expr: string, timeMs?: number, signal?: AbortSignal, early?: Promise<Response>): Promise<InstantSample[]> {
+    return parseInstant(await this.call<InstantData>(QUERY_PATH, instantBody(expr, timeMs), signal, early));
   }
 
-  async queryRange(expr: string, startMs: number, endMs: number, stepS: number, signal?: AbortSignal): Promise<RangeSeries[]> {
-    const p = new URLSearchParams({
-      query: expr,
-      start: (startMs / 1000).toFixed(3),
-      end: (endMs / 1000).toFixed(3),
-      step: String(stepS),
-    });
-    return parseMatrix(await this.call<InstantData>("/api/v1/query_range", p, signal));
+  async queryRange(
+    expr: string,
+    startMs: number,
+    endMs: number,
+    stepS: number,
+    signal?: AbortSignal,
+    early?: Promise<Response>,
+  ): Promise<RangeSeries[]> {
+    return parseMatrix(await this.call<InstantData>(QUERY_RANGE_PATH, rangeBody(expr, startMs, endMs, stepS), signal, early));
   }
 
-  async alerts(signal?: AbortSignal): Promise<Alert[]> {
-    const d = await this.call<{ alerts: Alert[] }>("/api/v1/alerts", null, signal);
+  async alerts(signal?: AbortSignal, early?: Promise<Response>): Promise<Alert[]> {
+    const d = await this.call<{ alerts: Alert[] }>(ALERTS_PATH, null, signal, early);
     return d.alerts ?? [];
   }
 

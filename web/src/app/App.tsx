@@ -9,6 +9,7 @@ import { LiveButton, RefreshPicker, ThemeToggle, TimeRangePicker } from "../comp
 import { useAlerts } from "../api/hooks";
 import { useConnection } from "../api/connection";
 import { useLiveStream } from "../api/useLiveStream";
+import { viewOfPath, type ViewName } from "../api/early";
 
 const load = {
   overview: () => import("../views/Overview"),
@@ -17,7 +18,7 @@ const load = {
   jobs: () => import("../views/Jobs"),
   jobDetail: () => import("../views/JobDetail"),
   alerts: () => import("../views/Alerts"),
-};
+} satisfies Record<ViewName, () => Promise<unknown>>;
 const Overview = lazy(load.overview);
 const Nodes = lazy(load.nodes);
 const NodeDetail = lazy(load.nodeDetail);
@@ -30,22 +31,9 @@ const Alerts = lazy(load.alerts);
  * it downloads while React renders the shell rather than after (main.tsx calls it at start).
  */
 export function preloadView(path: string): void {
-  const loader =
-    path === "/" || path === ""
-      ? load.overview
-      : path === "/nodes"
-        ? load.nodes
-        : matchPath("/nodes/:node", path)
-          ? load.nodeDetail
-          : path === "/jobs"
-            ? load.jobs
-            : matchPath("/jobs/:id", path)
-              ? load.jobDetail
-              : path === "/alerts"
-                ? load.alerts
-                : undefined;
+  const view = viewOfPath(path);
   // A failed preload is not an error here: lazy() asks again and its Suspense shows the result.
-  loader?.().catch(() => undefined);
+  if (view) load[view]().catch(() => undefined);
 }
 
 function route(path: string) {

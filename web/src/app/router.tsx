@@ -1,7 +1,7 @@
 // A minimal history router: path-based URLs (no hash), so the hub serves index.html for any
 // path that is not /api/*, /assets/* or a file. All shareable state sits in the query string.
 import { useCallback, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
-import { DEFAULT_FROM, DEFAULT_REFRESH } from "../lib/time";
+import { timeParamsOf, type TimeParams } from "../lib/time";
 
 const NAV_EVENT = "gw:navigate";
 
@@ -52,19 +52,7 @@ export function withGlobals(path: string, current: URLSearchParams, extra: Recor
   return s ? `${path}?${s}` : path;
 }
 
-export interface TimeParams {
-  from: string;
-  to: string;
-  refresh: string;
-}
-
-export function timeParamsOf(search: URLSearchParams): TimeParams {
-  return {
-    from: search.get("from") ?? DEFAULT_FROM,
-    to: search.get("to") ?? "now",
-    refresh: search.get("refresh") ?? DEFAULT_REFRESH,
-  };
-}
+export { timeParamsOf, type TimeParams } from "../lib/time";
 
 export function useTimeParams(): TimeParams {
   return timeParamsOf(useLocation().search);

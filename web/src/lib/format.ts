@@ -3,8 +3,9 @@
 
 export const NA = "N/A";
 
-const intFmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat("en-US", {
+// Pure: a bundle that formats nothing (the early requests, api/early.ts) leaves them out.
+const intFmt = /* @__PURE__ */ new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const oneDecimal = /* @__PURE__ */ new Intl.NumberFormat("en-US", {
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
 });

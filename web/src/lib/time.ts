@@ -76,6 +76,21 @@ export function resolveRange(range: TimeRange, nowMs: number): ResolvedRange {
   return { startMs: start, endMs: end };
 }
 
+/** The URL's time parameters, with their defaults. */
+export interface TimeParams {
+  from: string;
+  to: string;
+  refresh: string;
+}
+
+export function timeParamsOf(search: URLSearchParams): TimeParams {
+  return {
+    from: search.get("from") ?? DEFAULT_FROM,
+    to: search.get("to") ?? "now",
+    refresh: search.get("refresh") ?? DEFAULT_REFRESH,
+  };
+}
+
 export function isLive(range: TimeRange): boolean {
   return range.to === "now";
 }
@@ -93,6 +108,21 @@ export function chooseStepSeconds(rangeMs: number, points = 300, minStepS = 5): 
     if (s >= raw && s >= minStepS) return s;
   }
   return Math.max(minStepS, Math.ceil(raw / 86400) * 86400);
+}
+
+/** Where a range query over `range` is evaluated, asked at `nowMs`. */
+export interface RangeWindow {
+  startMs: number;
+  /** Aligned down to the step, so consecutive polls hit the same evaluation points. */
+  endMs: number;
+  stepS: number;
+}
+
+/** The window of a range query over `range` at about `points` points. */
+export function rangeWindow(range: TimeRange, nowMs: number, points = 300): RangeWindow {
+  const { startMs, endMs } = resolveRange(range, nowMs);
+  const stepS = chooseStepSeconds(endMs - startMs, points);
+  return { startMs, endMs: Math.floor(endMs / 1000 / stepS) * stepS * 1000, stepS };
 }
 
 export function rangeLabel(from: string): string {
