@@ -249,7 +249,8 @@ for f in "$repo"/deploy/rules/*.rules.yml; do
 done
 if [[ -f "$repo/web/dist/index.html" ]]; then
   asset=$(grep -o '/assets/index-[^"]*\.js' "$repo/web/dist/index.html" | head -1)
-  curl -sf "http://127.0.0.1:$port/" | grep -qF "$asset" || fail "the hub does not serve the installed dashboard at /"
+  page=$(curl -sS "http://127.0.0.1:$port/" 2>&1)
+  grep -qF "$asset" <<<"$page" || fail "the hub does not serve the installed dashboard at / (want $asset; got: $(head -c 300 <<<"$page"); installed: $(grep -o '/assets/index-[^"]*\.js' "$root/usr/local/share/gpuwatchdog/web/index.html" 2>&1 | head -1); hub log: $(tail -n 5 "$tmp/hub.log"))"
   curl -sf -o /dev/null "http://127.0.0.1:$port$asset" || fail "the hub does not serve $asset"
 fi
 [[ -d "$state/data" ]] || fail "the hub did not create its store in the state directory"

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tsdb/block_format.h"
+#include "tsdb/chunk_encoding.h"
 #include "tsdb/crc32c.h"
 #include "tsdb/xor_format.h"
 
@@ -72,7 +73,7 @@ Status Block::OpenSegments(Env* env) {
     uint32_t magic = 0;
     uint8_t version = 0;
     if (!d.U32(&magic) || !d.U8(&version) || magic != block::kChunksMagic ||
-        version != block::kChunksVersion) {
+        version < block::kChunksOldestVersion || version > block::kChunksVersion) {
       return block::CorruptAt(path, 0, "bad segment magic or version");
     }
     size_bytes_ += size;
@@ -110,12 +111,15 @@ StatusOr<ChunkSnapshot> Block::ReadChunk(const block::ChunkMeta& meta) const {
   if (!crc_reader.U32(&crc) || crc != crc32c::Value(std::string_view(body).substr(0, len + 1))) {
     return block::CorruptAt(seg.path, offset, "chunk CRC mismatch");
   }
-  if (static_cast<uint8_t>(body[0]) != kXorEncoding) {
-    return block::CorruptAt(seg.path, offset, "unknown chunk encoding");
+  const auto encoding = static_cast<uint8_t>(body[0]);
+  if (!IsKnownChunkEncoding(encoding)) {
+    return block::CorruptAt(seg.path, offset,
+                            "unknown chunk encoding " + std::to_string(encoding) +
+                                " (a block written by a newer gpuwatchdog?)");
   }
   const auto* data = reinterpret_cast<const uint8_t*>(body.data() + 1);
   return ChunkSnapshot{meta.min_t_ms, meta.max_t_ms,
-                       std::make_shared<const std::vector<uint8_t>>(data, data + len)};
+                       std::make_shared<const std::vector<uint8_t>>(data, data + len), encoding};
 }
 
 StatusOr<std::vector<ChunkSnapshot>> Block::ReadChunks(const block::IndexSeries& s, int64_t mint_ms,

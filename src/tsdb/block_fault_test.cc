@@ -22,6 +22,8 @@ class BlockFaultTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(env_.CreateDirIfMissing("data").ok());
     truth_ = block_testing::RandomTruth(42, 8, 0, kHour);
+    const Truth ints = block_testing::IntegerTruth(43, 4, 0, kHour);  // integer chunks too
+    truth_.insert(ints.begin(), ints.end());
     auto meta = block_testing::WriteBlock(&env_, "data", truth_, 0, kHour);
     ASSERT_TRUE(meta.ok());
     dir_ = "data/" + meta->ulid;

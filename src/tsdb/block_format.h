@@ -18,7 +18,11 @@
 namespace gw::tsdb::block {
 
 inline constexpr uint32_t kChunksMagic = 0x85BD40DD;
-inline constexpr uint8_t kChunksVersion = 1;
+// Version 2 segments may hold integer chunks (encoding kIntEncoding); version 1 held XOR chunks
+// only. Readers accept both; writers write 2, so a reader that predates integer chunks refuses
+// the block at open instead of failing queries later (docs/formats/block.md).
+inline constexpr uint8_t kChunksVersion = 2;
+inline constexpr uint8_t kChunksOldestVersion = 1;
 inline constexpr size_t kChunksHeaderBytes = 8;
 inline constexpr uint64_t kMaxSegmentBytes = uint64_t{512} << 20;
 inline constexpr uint64_t kMaxChunkBytes = uint64_t{1} << 20;

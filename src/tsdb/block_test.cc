@@ -10,6 +10,7 @@
 #include "tsdb/block_meta.h"
 #include "tsdb/block_test_util.h"
 #include "tsdb/file_env_fault.h"
+#include "tsdb/int_format.h"
 
 namespace gw::tsdb {
 namespace {
@@ -56,6 +57,50 @@ TEST_F(BlockTest, RoundTripsRandomSeriesBitExactly) {
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, truth);
   EXPECT_GT(b->size_bytes(), 0u);
+}
+
+TEST_F(BlockTest, IntegerSeriesAreStoredAsIntegerChunksAndReadBack) {
+  Truth truth = block_testing::IntegerTruth(5, 12, 0, 2 * kHour);
+  const Truth floats = block_testing::RandomTruth(6, 6, 0, 2 * kHour, "f");
+  truth.insert(floats.begin(), floats.end());
+  auto meta = block_testing::WriteBlock(&env_, "data", truth, 0, 2 * kHour);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  uint64_t samples = 0;
+  for (const auto& [l, s] : truth) samples += s.size();
+  EXPECT_EQ(meta->num_samples, samples);  // counted alike in both encodings
+
+  auto b = OpenOk(meta->ulid);
+  ASSERT_NE(b, nullptr);
+  const std::map<uint8_t, int> encodings = block_testing::CountEncodings(*b);
+  // 12 chunks of 120 samples per series; at least the counters and the int64 extremes are
+  // smaller as integers (small gauges may be smaller as XOR), the random floats stay XOR.
+  EXPECT_GE(encodings.at(kIntEncoding), 6 * 12);
+  EXPECT_GE(encodings.at(kXorEncoding), 6);
+  auto back = block_testing::ReadAll(*b);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, truth);
+  auto window = block_testing::ReadAll(*b, kHour / 3, kHour);  // Seek into integer chunks
+  ASSERT_TRUE(window.ok()) << window.status().ToString();
+  EXPECT_EQ(*window, block_testing::Clip(truth, kHour / 3, kHour));
+}
+
+TEST_F(BlockTest, ReadsVersion1SegmentsAndRefusesNewerOnes) {
+  const Truth truth = block_testing::RandomTruth(8, 5, 0, kHour);
+  auto meta = block_testing::WriteBlock(&env_, "data", truth, 0, kHour);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  const std::string seg = "data/" + meta->ulid + "/chunks/000001";
+  std::string bytes = ReadFileToString(&env_, seg).value();
+  ASSERT_EQ(bytes[4], static_cast<char>(block::kChunksVersion));
+  bytes[4] = 1;  // as written before integer chunks: XOR chunks only
+  ASSERT_TRUE(WriteStringToFile(&env_, bytes, seg).ok());
+  auto b = OpenOk(meta->ulid);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(block_testing::ReadAll(*b).value(), truth);
+  b.reset();
+  bytes[4] = block::kChunksVersion + 1;
+  ASSERT_TRUE(WriteStringToFile(&env_, bytes, seg).ok());
+  EXPECT_THAT(Block::Open(&env_, "data/" + meta->ulid).status(),
+              StatusIs(StatusCode::kCorruption, HasSubstr("bad segment magic or version")));
 }
 
 TEST_F(BlockTest, SelectReturnsOnlyOverlappingChunksOfMatchingSeries) {

@@ -74,6 +74,44 @@ inline Truth RandomTruth(uint64_t seed, int num_series, int64_t min_t, int64_t m
   return truth;
 }
 
+// Like RandomTruth, but every value is an integer (counters in mJ, gauges, negative and int64
+// extremes), so the block writer stores integer chunks.
+inline Truth IntegerTruth(uint64_t seed, int num_series, int64_t min_t, int64_t max_t) {
+  std::mt19937_64 rng(seed);
+  Truth truth;
+  for (int i = 0; i < num_series; ++i) {
+    Labels labels{{"__name__", "int" + std::to_string(i % 3)},
+                  {"instance", "node" + std::to_string(i)}};
+    std::vector<BitSample>& samples = truth[labels];
+    double counter = static_cast<double>(rng() % 1'000'000'000);
+    for (int64_t t = min_t + static_cast<int64_t>(rng() % 1000); t < max_t;
+         t += 5000 + static_cast<int64_t>(rng() % 50)) {
+      counter += 1'250'000.0 + static_cast<double>(rng() % 100'000);
+      const double gauge = 40.0 + static_cast<double>(rng() % 3);
+      const double extreme = rng() % 2 ? -9223372036854775808.0 : 9223372036854774784.0;
+      const double v = i % 4 == 0 ? counter : i % 4 == 1 ? gauge : i % 4 == 2 ? -gauge : extreme;
+      samples.push_back({t, std::bit_cast<uint64_t>(v)});
+    }
+    if (samples.empty()) truth.erase(labels);
+  }
+  return truth;
+}
+
+// How many chunks of each encoding `b` holds.
+inline std::map<uint8_t, int> CountEncodings(const Block& b) {
+  std::map<uint8_t, int> out;
+  StatusOr<std::vector<Block::SeriesEntry>> series = b.AllSeries();
+  EXPECT_TRUE(series.ok()) << series.status().ToString();
+  if (!series.ok()) return out;
+  for (const Block::SeriesEntry& s : *series) {
+    StatusOr<std::vector<ChunkSnapshot>> chunks = b.Chunks(s.ref, INT64_MIN, INT64_MAX);
+    EXPECT_TRUE(chunks.ok()) << chunks.status().ToString();
+    if (!chunks.ok()) continue;
+    for (const ChunkSnapshot& c : *chunks) ++out[c.encoding];
+  }
+  return out;
+}
+
 inline std::vector<ChunkSnapshot> CutChunks(const std::vector<BitSample>& samples) {
   std::vector<ChunkSnapshot> chunks;
   XorWriter w;

@@ -4,7 +4,9 @@
 
 #include "tsdb/block.h"
 #include "tsdb/block_format.h"
+#include "tsdb/chunk_encoding.h"
 #include "tsdb/crc32c.h"
+#include "tsdb/int_format.h"
 #include "tsdb/xor_format.h"
 
 namespace gw::tsdb {
@@ -64,6 +66,9 @@ Status BlockWriter::CheckSeries(const Labels& labels, std::span<const ChunkSnaps
     if (!c.bytes || c.bytes->size() < kXorHeaderBytes || c.bytes->size() > block::kMaxChunkBytes) {
       return fail("chunk without bytes or larger than 1 MiB");
     }
+    if (!IsKnownChunkEncoding(c.encoding)) {
+      return fail("chunk encoding " + std::to_string(c.encoding) + " unknown");
+    }
   }
   return Status::Ok();
 }
@@ -81,7 +86,7 @@ Status BlockWriter::AddSeries(const Labels& labels, std::span<const ChunkSnapsho
     GW_RETURN_IF_ERROR(failed_);
     s.chunks.push_back(meta);
     const std::vector<uint8_t>& b = *c.bytes;
-    meta_.num_samples += (uint64_t{b[0]} << 8) | b[1];  // the XOR header's sample count
+    meta_.num_samples += (uint64_t{b[0]} << 8) | b[1];  // both encodings start with the count
   }
   meta_.num_chunks += chunks.size();
   ++meta_.num_series;
@@ -112,11 +117,21 @@ Status BlockWriter::EndSegment() {
 }
 
 Status BlockWriter::WriteChunk(const ChunkSnapshot& chunk, block::ChunkMeta* meta) {
+  // Head chunks are XOR; integer-valued ones are stored as integer chunks when that is smaller
+  // (docs/formats/chunks.md). Chunks of an integer chunk's encoding (compaction) are copied.
+  std::span<const uint8_t> data = *chunk.bytes;
+  uint8_t encoding = chunk.encoding;
+  std::optional<std::vector<uint8_t>> ints;
+  if (encoding == kXorEncoding) ints = SmallerIntChunk(data);
+  if (ints) {
+    data = *ints;
+    encoding = kIntEncoding;
+  }
   std::string record;
-  block::PutUvarint(&record, chunk.bytes->size());
+  block::PutUvarint(&record, data.size());
   const size_t body_start = record.size();
-  record.push_back(static_cast<char>(kXorEncoding));
-  record.append(reinterpret_cast<const char*>(chunk.bytes->data()), chunk.bytes->size());
+  record.push_back(static_cast<char>(encoding));
+  record.append(reinterpret_cast<const char*>(data.data()), data.size());
   block::PutU32(&record, crc32c::Value(std::string_view(record).substr(body_start)));
   if (!segment_ || segment_size_ + record.size() > block::kMaxSegmentBytes) {
     GW_RETURN_IF_ERROR(EndSegment());

@@ -40,8 +40,9 @@ class BlockWriter {
   // Writes the chunks of one series. A series without chunks is skipped.
   // REQUIRES (kInvalidArgument otherwise, nothing written): labels non-empty and greater than
   // those of the previous series; chunks in time order, not overlapping (each min_t > the
-  // previous max_t), min_t <= max_t, within [min_t, max_t) of the block, each holding an XOR
-  // chunk of at least its 2-byte header.
+  // previous max_t), min_t <= max_t, within [min_t, max_t) of the block, each holding a chunk
+  // of a known encoding and at least its 2-byte header. XOR chunks whose values are all integers
+  // are stored as integer chunks when that is smaller (docs/formats/chunks.md).
   // Errors from the Env (kIoError, ...) leave the writer failed: later calls fail too.
   Status AddSeries(const Labels& labels, std::span<const ChunkSnapshot> chunks);
 

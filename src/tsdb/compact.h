@@ -28,7 +28,8 @@ std::vector<std::string> PlanCompaction(std::span<const BlockMeta> metas,
 
 // Merges `blocks` into a new block under `parent_dir` of level max + 1, covering
 // [min of min_t, max of max_t): series merged by labels, chunks concatenated in time order
-// (copied, not re-encoded). The new block lists the inputs as parents and the union of their
+// (copied; as in every block written, an XOR chunk of integers becomes an integer chunk if that
+// is smaller, and integer chunks are copied as they are). The new block lists the inputs as parents and the union of their
 // sources. The caller deletes the parents afterwards (DeleteBlock); OpenBlocks finishes that
 // after a crash.
 // Errors: kInvalidArgument for no blocks or blocks whose time ranges overlap (vertical

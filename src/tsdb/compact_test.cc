@@ -4,6 +4,7 @@
 
 #include "tsdb/block_test_util.h"
 #include "tsdb/file_env_fault.h"
+#include "tsdb/int_format.h"
 #include "tsdb/retention.h"
 
 namespace gw::tsdb {
@@ -67,6 +68,37 @@ TEST(CompactTest, MergesBlocksIntoTheirUnion) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->level, 3);
   EXPECT_EQ(again->sources, sources);
+}
+
+TEST(CompactTest, MergesBlocksHoldingBothChunkEncodings) {
+  FaultInjectionEnv env;
+  ASSERT_TRUE(env.CreateDirIfMissing("data").ok());
+  std::vector<Truth> parts;
+  std::vector<std::unique_ptr<Block>> blocks;
+  for (int i = 0; i < 2; ++i) {
+    // The same integer series in both blocks, floats in the second only.
+    Truth part = block_testing::IntegerTruth(20 + i, 8, i * 2 * kHour, (i + 1) * 2 * kHour);
+    if (i == 1) {
+      const Truth floats = block_testing::RandomTruth(30, 5, 2 * kHour, 4 * kHour, "f");
+      part.insert(floats.begin(), floats.end());
+    }
+    auto meta = block_testing::WriteBlock(&env, "data", part, i * 2 * kHour, (i + 1) * 2 * kHour);
+    ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+    parts.push_back(std::move(part));
+    blocks.push_back(Block::Open(&env, "data/" + meta->ulid).value());
+  }
+  EXPECT_GT(block_testing::CountEncodings(*blocks[0])[kIntEncoding], 0);
+  EXPECT_GT(block_testing::CountEncodings(*blocks[1])[kXorEncoding], 0);
+  auto meta = Compact(&env, "data", std::vector<const Block*>{blocks[0].get(), blocks[1].get()});
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  EXPECT_EQ(meta->num_samples, blocks[0]->meta().num_samples + blocks[1]->meta().num_samples);
+  auto merged = Block::Open(&env, "data/" + meta->ulid);
+  ASSERT_TRUE(merged.ok());
+  // Integer chunks are copied as they are; XOR chunks stay XOR unless integers are smaller.
+  std::map<uint8_t, int> want = block_testing::CountEncodings(*blocks[0]);
+  for (const auto& [encoding, n] : block_testing::CountEncodings(*blocks[1])) want[encoding] += n;
+  EXPECT_EQ(block_testing::CountEncodings(**merged), want);
+  EXPECT_EQ(block_testing::ReadAll(**merged).value(), Union(parts));
 }
 
 TEST(CompactTest, RejectsOverlapAndNothing) {

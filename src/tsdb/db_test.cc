@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tsdb/file_env_fault.h"
+#include "tsdb/int_format.h"
 #include "tsdb/sample.h"
 #include "tsdb/test_util.h"
 
@@ -243,6 +244,37 @@ TEST(DbTest, MaintainCutsBlocksTruncatesTheWalAndReadsAcrossBoth) {
   Ingest(*db, 12, 2, 700'000);
   EXPECT_EQ(ReadAll(*db, 700'000, 800'000).size(), 12u);
   EXPECT_EQ(db->stats().head.num_series, 12u);
+}
+
+TEST(DbTest, BlocksHoldIntegerChunksThatReadBackExactly) {
+  FaultInjectionEnv env;
+  auto db = MustOpen(&env);
+  std::map<Labels, std::vector<Sample>> truth = Ingest(*db, 8, 20, 0);  // integers 0..99
+  // One series of fractions next to them stays XOR.
+  const Labels frac{{"__name__", "gpu_util"}, {"gpu", "frac"}};
+  auto appender = db->NewAppender();
+  for (int step = 0; step < 20; ++step) {
+    const Sample s{step * 10'000, step + 0.5};
+    ASSERT_TRUE(appender->Append(0, frac, s.t_ms, s.v).ok());
+    truth[frac].push_back(s);
+  }
+  ASSERT_TRUE(appender->Commit().ok());
+  Ingest(*db, 1, 1, 5 * kRange, 2);  // moves the head on (outside the window read below)
+  ASSERT_TRUE(db->Maintain().ok());
+  ASSERT_GE(db->stats().head_cuts, 1u);
+
+  StatusOr<std::vector<SeriesChunks>> series =
+      db->querier().Select({Eq("__name__", "gpu_util")}, 0, kRange - 1);
+  ASSERT_TRUE(series.ok()) << series.status().ToString();
+  std::map<uint8_t, int> encodings;
+  for (const SeriesChunks& s : *series) {
+    for (const ChunkSnapshot& c : s.chunks) ++encodings[c.encoding];
+  }
+  EXPECT_EQ(encodings[kIntEncoding], 8);  // one chunk per integer series in the first block
+  EXPECT_EQ(encodings[kXorEncoding], 1);
+  ExpectSame(ReadAll(*db, 0, 20 * 10'000 - 1), truth);
+  ASSERT_TRUE(db->Close().ok());
+  ExpectSame(ReadAll(*MustOpen(&env), 0, 20 * 10'000 - 1), truth);  // and after a restart
 }
 
 TEST(DbTest, RetentionDeletesOldBlocks) {

@@ -14,7 +14,7 @@ bool SeriesIterator::OpenChunk() {
     done_ = true;
     return false;
   }
-  if (!it_) it_.emplace(*chunks_[index_].bytes);
+  if (!it_) it_.emplace(chunks_[index_].encoding, *chunks_[index_].bytes);
   return true;
 }
 

@@ -1,4 +1,5 @@
-// Iterates one series' samples across a time-ordered list of XOR chunks, clipped to a range.
+// Iterates one series' samples across a time-ordered list of chunks (XOR, or integer chunks read
+// from blocks), clipped to a range.
 #ifndef GW_TSDB_SERIES_ITERATOR_H_
 #define GW_TSDB_SERIES_ITERATOR_H_
 
@@ -8,7 +9,8 @@
 #include <vector>
 
 #include "common/status.h"
-#include "tsdb/xor_reader.h"
+#include "tsdb/chunk_encoding.h"
+#include "tsdb/xor_format.h"
 
 namespace gw::tsdb {
 
@@ -18,6 +20,8 @@ struct ChunkSnapshot {
   int64_t min_t_ms = 0;
   int64_t max_t_ms = 0;
   std::shared_ptr<const std::vector<uint8_t>> bytes;
+  // How `bytes` are encoded: XOR in the head; XOR or kIntEncoding when read from a block.
+  uint8_t encoding = kXorEncoding;
 };
 
 // Yields the samples with mint <= t <= maxt of the given chunks, in time order.
@@ -49,7 +53,7 @@ class SeriesIterator {
   int64_t mint_ms_;
   int64_t maxt_ms_;
   size_t index_ = 0;
-  std::optional<XorIterator> it_;  // over chunks_[index_]
+  std::optional<ChunkIterator> it_;  // over chunks_[index_]
   bool positioned_ = false;
   bool done_ = false;
   Status status_;

@@ -23,6 +23,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "tsdb/varbit.h"
+
 namespace gw::tsdb {
 
 // The encoding byte that precedes a chunk wherever chunks are stored (Prometheus' EncXOR).
@@ -35,26 +37,14 @@ inline constexpr size_t kXorHeaderBytes = 2;  // num_samples, uint16 big-endian
 inline constexpr int kMaxSamplesPerChunk = 120;    // Prometheus' DefaultSamplesPerChunk
 inline constexpr size_t kMaxBytesPerChunk = 1024;  // Prometheus' MaxBytesPerXORChunk
 
-// Delta-of-delta buckets: a prefix of `prefix_bits` ones (then a zero, except for the last
-// bucket) selects a two's-complement field of `value_bits`.
-struct DodBucket {
-  uint64_t prefix;  // the prefix bits, e.g. 0b10
-  int prefix_bits;
-  int value_bits;
-};
+// Delta-of-delta buckets of the timestamps (varbit.h), after the '0' for a zero dod.
 inline constexpr DodBucket kDodBuckets[] = {
     {0b10, 2, 14},
     {0b110, 3, 17},
     {0b1110, 4, 20},
 };
 inline constexpr DodBucket kDodFallback = {0b1111, 4, 64};
-
-// Whether `x` fits a bucket of `nbits`. The range is Prometheus' bitRange: asymmetric, one more
-// on the positive side, because the reader maps only values above 2^(nbits-1) to negatives.
-constexpr bool DodFits(int64_t x, int nbits) {
-  const int64_t half = int64_t{1} << (nbits - 1);
-  return -(half - 1) <= x && x <= half;
-}
+inline constexpr VarbitScheme kTimestampDods = {kDodBuckets, kDodFallback};
 
 // The XOR leading-zero count has 5 bits; larger counts are written as this.
 inline constexpr int kMaxLeadingZeros = 31;

@@ -79,22 +79,7 @@ bool XorIterator::AdvanceTime(uint64_t delta) {
 }
 
 bool XorIterator::ReadDod(int64_t* dod) {
-  int ones = 0;
-  for (; ones < 4; ++ones) {
-    bool bit;
-    if (!reader_.ReadBit(&bit)) return Fail("timestamp");
-    if (!bit) break;
-  }
-  if (ones == 0) {
-    *dod = 0;
-    return true;
-  }
-  const int nbits = ones == 4 ? kDodFallback.value_bits : kDodBuckets[ones - 1].value_bits;
-  uint64_t bits;
-  if (!reader_.ReadBits(nbits, &bits)) return Fail("timestamp");
-  // Two's complement in nbits; Prometheus treats exactly 2^(nbits-1) as positive.
-  if (nbits < 64 && bits > (uint64_t{1} << (nbits - 1))) bits -= uint64_t{1} << nbits;
-  *dod = static_cast<int64_t>(bits);
+  if (!ReadVarbit(&reader_, kTimestampDods, dod)) return Fail("timestamp");
   return true;
 }
 

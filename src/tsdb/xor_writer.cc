@@ -47,19 +47,7 @@ void XorWriter::WriteTimestamp(int64_t t_ms) {
   // Modular subtraction, then reinterpretation: the reader adds it back modulo 2^64.
   const auto dod = static_cast<int64_t>(delta - t_delta_);
   t_delta_ = delta;
-  if (dod == 0) {
-    stream_.WriteBit(false);
-    return;
-  }
-  for (const DodBucket& bucket : kDodBuckets) {
-    if (DodFits(dod, bucket.value_bits)) {
-      stream_.WriteBits(bucket.prefix, bucket.prefix_bits);
-      stream_.WriteBits(static_cast<uint64_t>(dod), bucket.value_bits);
-      return;
-    }
-  }
-  stream_.WriteBits(kDodFallback.prefix, kDodFallback.prefix_bits);
-  stream_.WriteBits(static_cast<uint64_t>(dod), kDodFallback.value_bits);
+  WriteVarbit(&stream_, kTimestampDods, dod);
 }
 
 void XorWriter::WriteValue(double v) {
