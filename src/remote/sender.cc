@@ -90,6 +90,27 @@ StatusOr<std::string> AuthorizationValue(const SenderAuthorization& auth) {
   return auth.type + " " + secret;
 }
 
+namespace {
+
+// Headers and credentials go onto the wire as written: each must be a well-formed header.
+Status ValidateHeaders(const SenderOptions& o) {
+  auto need = [&](bool ok, const std::string& what) {
+    return ok ? Status::Ok() : InvalidArgumentError("remote_write " + o.url + ": " + what);
+  };
+  for (const auto& [name, value] : o.headers) {
+    GW_RETURN_IF_ERROR(need(IsToken(name), "header name \"" + name + "\" is not an HTTP token"));
+    GW_RETURN_IF_ERROR(need(!HasLineBreak(value), "header " + name + " has a line break"));
+  }
+  if (const auto& auth = o.authorization) {
+    GW_RETURN_IF_ERROR(need(IsToken(auth->type), "authorization type must be an HTTP token"));
+    GW_RETURN_IF_ERROR(need(auth->type == "Basic" || !HasLineBreak(auth->secret),
+                            "authorization credentials have a line break"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ValidateSenderOptions(const SenderOptions& o) {
   if (StatusOr<http::Url> url = http::ParseUrl(o.url); !url.ok()) {
     return InvalidArgumentError("remote_write url: " + url.status().message());
@@ -106,16 +127,7 @@ Status ValidateSenderOptions(const SenderOptions& o) {
   GW_RETURN_IF_ERROR(need(o.min_backoff.count() > 0, "min_backoff must be positive"));
   GW_RETURN_IF_ERROR(need(o.min_backoff <= o.max_backoff,
                           "min_backoff must not exceed max_backoff (raise max_backoff)"));
-  for (const auto& [name, value] : o.headers) {
-    GW_RETURN_IF_ERROR(need(IsToken(name), "header name \"" + name + "\" is not an HTTP token"));
-    GW_RETURN_IF_ERROR(need(!HasLineBreak(value), "header " + name + " has a line break"));
-  }
-  if (const auto& auth = o.authorization) {
-    GW_RETURN_IF_ERROR(need(IsToken(auth->type), "authorization type must be an HTTP token"));
-    GW_RETURN_IF_ERROR(need(auth->type == "Basic" || !HasLineBreak(auth->secret),
-                            "authorization credentials have a line break"));
-  }
-  return Status::Ok();
+  return ValidateHeaders(o);
 }
 
 RemoteWriteSender::Impl::Impl(SenderOptions o)

@@ -132,7 +132,7 @@ Status BlockWriter::WriteChunk(const ChunkSnapshot& chunk, block::ChunkMeta* met
   const size_t body_start = record.size();
   record.push_back(static_cast<char>(encoding));
   record.append(reinterpret_cast<const char*>(data.data()), data.size());
-  block::PutU32(&record, crc32c::Value(std::string_view(record).substr(body_start)));
+  block::PutU32(&record, crc32c::Value(std::string_view{record}.substr(body_start)));
   if (!segment_ || segment_size_ + record.size() > block::kMaxSegmentBytes) {
     GW_RETURN_IF_ERROR(EndSegment());
     GW_RETURN_IF_ERROR(StartSegment());

@@ -15,10 +15,6 @@
 #include "yaml_util.h"
 
 namespace gw::nvmlsim {
-namespace {
-
-
-}  // namespace
 
 StatusOr<Scenario> ScenarioParser::ParseRoot(const YAML::Node& root) const {
   if (!root.IsMap() || !root["gpus"]) {
@@ -28,6 +24,21 @@ StatusOr<Scenario> ScenarioParser::ParseRoot(const YAML::Node& root) const {
   }
   GW_RETURN_IF_ERROR(errors_.CheckKeys(root, kScenarioKeys, "the scenario"));
   Scenario scenario;
+  GW_RETURN_IF_ERROR(ParseDriver(root, scenario));
+  GW_RETURN_IF_ERROR(ParseJobLoad(root["job_load"], scenario));
+  const YAML::Node gpus = root["gpus"];
+  if (!gpus.IsSequence() && !gpus.IsNull()) {
+    return errors_.At(gpus, "gpus must be a list", "write one \"- name: ...\" entry per GPU");
+  }
+  for (size_t i = 0; gpus.IsSequence() && i < gpus.size(); ++i) {
+    SimGpu& gpu = scenario.gpus.emplace_back();
+    GW_RETURN_IF_ERROR(ParseGpu(gpus[i], i, gpu));
+  }
+  GW_RETURN_IF_ERROR(CheckUnique(gpus, scenario));
+  return scenario;
+}
+
+Status ScenarioParser::ParseDriver(const YAML::Node& root, Scenario& scenario) const {
   if (root["driver_version"]) {
     GW_ASSIGN_OR_RETURN(scenario.driver_version,
                         errors_.String(root["driver_version"], "driver_version"));
@@ -40,18 +51,7 @@ StatusOr<Scenario> ScenarioParser::ParseRoot(const YAML::Node& root) const {
     GW_ASSIGN_OR_RETURN(scenario.unsupported,
                         ParseUnsupported(root["unsupported"], "unsupported"));
   }
-  GW_RETURN_IF_ERROR(ParseWindows(root["driver_unavailable"], scenario));
-  GW_RETURN_IF_ERROR(ParseJobLoad(root["job_load"], scenario));
-  const YAML::Node gpus = root["gpus"];
-  if (!gpus.IsSequence() && !gpus.IsNull()) {
-    return errors_.At(gpus, "gpus must be a list", "write one \"- name: ...\" entry per GPU");
-  }
-  for (size_t i = 0; gpus.IsSequence() && i < gpus.size(); ++i) {
-    SimGpu& gpu = scenario.gpus.emplace_back();
-    GW_RETURN_IF_ERROR(ParseGpu(gpus[i], i, gpu));
-  }
-  GW_RETURN_IF_ERROR(CheckUnique(gpus, scenario));
-  return scenario;
+  return ParseWindows(root["driver_unavailable"], scenario);
 }
 
 Status ScenarioParser::CheckUnique(const YAML::Node& gpus, const Scenario& scenario) const {

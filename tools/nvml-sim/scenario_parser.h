@@ -26,6 +26,8 @@ class ScenarioParser {
   using Points = std::vector<std::pair<int64_t, double>>;
 
   // scenario_parse.cc
+  // driver_version, nvml_version, unsupported and driver_unavailable.
+  Status ParseDriver(const YAML::Node& root, Scenario& scenario) const;
   Status ParseWindows(const YAML::Node& node, Scenario& scenario) const;
   Status ParseJobLoad(const YAML::Node& node, Scenario& scenario) const;
   Status CheckUnique(const YAML::Node& gpus, const Scenario& scenario) const;

@@ -53,6 +53,7 @@ void Set(Curve& curve, double value) {
 
 std::vector<SimProcess> Processes(const std::vector<ProcessLoad>& load) {
   std::vector<SimProcess> processes;
+  processes.reserve(load.size());
   for (const ProcessLoad& process : load) {
     processes.push_back({process.pid,
                          static_cast<uint64_t>(std::llround(process.memory_mib * kMiB)),
