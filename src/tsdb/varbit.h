@@ -5,6 +5,7 @@
 #define GW_TSDB_VARBIT_H_
 
 #include <cstdint>
+#include <limits>
 #include <span>
 
 #include "tsdb/bitstream.h"
@@ -37,6 +38,16 @@ struct VarbitScheme {
 void WriteVarbit(BitWriter* w, const VarbitScheme& scheme, int64_t x);
 // False if the stream ends early.
 [[nodiscard]] bool ReadVarbit(BitReader* r, const VarbitScheme& scheme, int64_t* x);
+
+// The timestamp delta rule of both chunk encodings: t + delta is a valid next timestamp iff it is
+// later than t and fits in int64, i.e. 0 < delta <= INT64_MAX - t. Sets *next then.
+inline bool NextTimestamp(int64_t t, uint64_t delta, int64_t* next) {
+  const uint64_t room =
+      static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) - static_cast<uint64_t>(t);
+  if (delta == 0 || delta > room) return false;
+  *next = static_cast<int64_t>(static_cast<uint64_t>(t) + delta);
+  return true;
+}
 
 }  // namespace gw::tsdb
 

@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "tsdb/varbit.h"
 #include "tsdb/xor_format.h"
 
 namespace gw::tsdb {
@@ -67,14 +68,10 @@ bool XorIterator::ReadSecond() {
   return AdvanceTime(delta) && ReadValue();
 }
 
-// Timestamps must strictly increase without overflowing int64. The check is done in unsigned
-// arithmetic: new = t + delta is in range and later than t iff 0 < delta <= INT64_MAX - t.
+// Timestamps must strictly increase without overflowing int64 (NextTimestamp).
 bool XorIterator::AdvanceTime(uint64_t delta) {
-  const uint64_t room =
-      static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) - static_cast<uint64_t>(t_ms_);
-  if (delta == 0 || delta > room) return Fail("timestamp (not increasing)");
+  if (!NextTimestamp(t_ms_, delta, &t_ms_)) return Fail("timestamp (not increasing)");
   t_delta_ = delta;
-  t_ms_ = static_cast<int64_t>(static_cast<uint64_t>(t_ms_) + delta);
   return true;
 }
 
