@@ -46,6 +46,7 @@ StatusOr<std::unique_ptr<ExporterProcess>> ExporterProcess::Start(const Exporter
   auto e = std::unique_ptr<ExporterProcess>(new ExporterProcess());
   e->port_ = FreePort();
   e->headers_ = config.scrape_headers;
+  e->ca_file_ = config.ca_file;
   e->origin_ms_ = SystemClock::Get().NowMs() - config.timeline_offset_ms;
   std::vector<std::string> argv = {
       GW_EXPORTER_PATH, "--web.listen-address=127.0.0.1:" + std::to_string(e->port_),
@@ -65,7 +66,8 @@ StatusOr<std::unique_ptr<ExporterProcess>> ExporterProcess::Start(const Exporter
 
 StatusOr<std::string> ExporterProcess::ScrapeText() const {
   GW_ASSIGN_OR_RETURN(http::ClientResponse r,
-                      http::HttpGet(url(), headers_, std::chrono::milliseconds(2000)));
+                      http::HttpGet(url(), headers_, std::chrono::milliseconds(2000),
+                                    {.ca_file = ca_file_}));
   if (r.status != 200) return InternalError("scrape answered " + std::to_string(r.status));
   return r.body;
 }

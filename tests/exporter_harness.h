@@ -38,6 +38,7 @@ struct ExporterConfig {
   std::vector<std::string> extra_flags;
   std::string log_path;
   std::map<std::string, std::string> scrape_headers;  // e.g. Authorization
+  std::string ca_file;  // set: the exporter serves https with a certificate this CA signed
 };
 
 class ExporterProcess {
@@ -46,7 +47,10 @@ class ExporterProcess {
   static StatusOr<std::unique_ptr<ExporterProcess>> Start(const ExporterConfig& config);
   ~ExporterProcess() = default;
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/metrics"; }
+  std::string url() const {
+    return (ca_file_.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") +
+           std::to_string(port_) + "/metrics";
+  }
   int64_t timeline_origin_ms() const { return origin_ms_; }
   ChildProcess& process() { return *child_; }
 
@@ -62,6 +66,7 @@ class ExporterProcess {
   uint16_t port_ = 0;
   int64_t origin_ms_ = 0;
   std::map<std::string, std::string> headers_;
+  std::string ca_file_;
   std::optional<ChildProcess> child_;
 };
 

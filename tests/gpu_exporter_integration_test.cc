@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "http/client.h"
+#include "http/test_util.h"
 #include "nvml-sim/scenario.h"
 #include "tests/exporter_harness.h"
 
@@ -412,6 +413,19 @@ TEST_F(GpuExporterIntegrationTest, TerminatesCleanlyOnSigterm) {
   EXPECT_EQ(e->process().Stop(std::chrono::seconds(5)), 0);
 }
 
+// Whether process `pid` maps a file whose name starts with `prefix`, e.g. "libssl.so".
+bool MapsLibrary(pid_t pid, const std::string& prefix) {
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    size_t slash = line.rfind('/');
+    if (slash != std::string::npos && line.compare(slash + 1, prefix.size(), prefix) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string BcryptHash(const std::string& password) {
   crypt_data data{};
   const char* hash = crypt_r(password.c_str(), "$2b$05$abcdefghijklmnopqrstuu", &data);
@@ -437,6 +451,7 @@ TEST_F(GpuExporterIntegrationTest, BasicAuthFromWebConfigAndReloadOnSighup) {
   };
   EXPECT_EQ(status_without(), 401);
   EXPECT_TRUE((*e)->ScrapeText().ok());
+  EXPECT_TRUE(MapsLibrary((*e)->process().pid(), "libcrypto.so"));  // loaded on demand
   // A broken config on SIGHUP is reported and the old one kept.
   std::ofstream(web, std::ios::trunc) << "basic_auth_users: [unclosed\n";
   ASSERT_TRUE((*e)->process().Signal(SIGHUP));
@@ -455,6 +470,38 @@ TEST_F(GpuExporterIntegrationTest, BasicAuthFromWebConfigAndReloadOnSighup) {
   std::ifstream log(config.log_path);
   std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("reload failed, keeping the previous configuration"), std::string::npos) << text;
+}
+
+// OpenSSL costs 1.7 MiB of resident memory, so the exporter loads it only for a web config that
+// asks for TLS or basic auth (http/openssl_runtime.h); then TLS works as if it were linked.
+TEST_F(GpuExporterIntegrationTest, OpenSslIsLoadedOnlyWhenTheWebConfigNeedsIt) {
+  auto plain = Start(ScenarioPath("healthy-4gpu.yaml"));
+  ASSERT_NE(plain, nullptr);
+  ASSERT_TRUE(plain->ScrapeText().ok());
+  EXPECT_FALSE(MapsLibrary(plain->process().pid(), "libssl.so"));
+  EXPECT_FALSE(MapsLibrary(plain->process().pid(), "libcrypto.so"));
+
+  ASSERT_TRUE(http::testing::MakeCertificates(dir_.path().string()));
+  fs::path web = dir_.path() / "web.yml";
+  std::ofstream(web) << "tls_server_config:\n  cert_file: " << (dir_.path() / "server.crt").string()
+                     << "\n  key_file: " << (dir_.path() / "server.key").string() << "\n";
+  ExporterConfig config;
+  config.scenario = ScenarioPath("healthy-4gpu.yaml");
+  config.library = GW_NVML_SIM_PATH;
+  config.extra_flags = {"--web.config.file=" + web.string()};
+  config.ca_file = (dir_.path() / "ca.crt").string();
+  auto tls = ExporterProcess::Start(config);
+  ASSERT_TRUE(tls.ok()) << tls.status().ToString();
+  ASSERT_EQ((*tls)->url().rfind("https://", 0), 0U);
+  auto scraped = (*tls)->Scrape();
+  ASSERT_TRUE(scraped.ok()) << scraped.status().ToString();
+  EXPECT_EQ(Find(*scraped, "DCGM_FI_DEV_GPU_UTIL").size(), 4U);
+  EXPECT_TRUE(MapsLibrary((*tls)->process().pid(), "libssl.so"));
+  EXPECT_TRUE(MapsLibrary((*tls)->process().pid(), "libcrypto.so"));
+  // The same port refuses plain HTTP.
+  std::string plain_url = (*tls)->url().replace(0, 5, "http");
+  auto refused = http::HttpGet(plain_url, {}, std::chrono::seconds(2));
+  EXPECT_TRUE(!refused.ok() || refused->status != 200);
 }
 
 TEST(GpuExporterFlagsIntegrationTest, BadFlagsExitTwoWithOneLine) {

@@ -27,6 +27,8 @@
 #include <cctype>
 #include <string>
 
+#include "http/openssl_runtime.h"
+
 namespace gw::http {
 namespace {
 
@@ -63,6 +65,7 @@ bool IsIdempotent(std::string_view method) {
 }
 
 StatusOr<asio::ssl::context> MakeTlsContext(const std::string& host, const ClientOptions& options) {
+  GW_RETURN_IF_ERROR(RequireOpenSsl());
   asio::ssl::context ctx(asio::ssl::context::tls_client);
   error_code ec;
   auto fail = [&](std::string_view what, const std::string& file) {

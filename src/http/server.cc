@@ -41,6 +41,7 @@
 #include "http/deadline.h"
 #include "http/event_stream.h"
 #include "http/exchange.h"
+#include "http/openssl_runtime.h"
 #include "http/sse_writer.h"
 #include "http/tls_context.h"
 #include "http/web_config.h"
@@ -65,6 +66,10 @@ StatusOr<std::shared_ptr<const ActiveConfig>> LoadActiveConfig(const std::string
   auto active = std::make_shared<ActiveConfig>();
   if (file.empty()) return std::shared_ptr<const ActiveConfig>(active);
   GW_ASSIGN_OR_RETURN(active->web, LoadWebConfigFile(file));
+  if (active->web.tls.enabled() || !active->web.basic_auth_users.empty()) {
+    Status openssl = RequireOpenSsl();
+    if (!openssl.ok()) return openssl.WithContext(file);
+  }
   if (active->web.tls.enabled()) {
     StatusOr<SslCtxPtr> ctx = NewServerSslContext(active->web.tls);
     if (!ctx.ok()) return ctx.status().WithContext(file);
