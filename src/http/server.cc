@@ -55,6 +55,7 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kFirstReadBytes = 2048;
 
 // The web config in force, with its TLS context (null: plain HTTP). Immutable once built.
 struct ActiveConfig {
@@ -307,7 +308,9 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, Conn& conn, Deadline& 
       if (stopping) co_return;
       conn.idle = true;
       deadline.Arm(first ? options.read_timeout : options.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(16384), kAwait);
+      // Room for a typical request (a scrape's is about 300 bytes); the parser grows the buffer
+      // for a longer one. Each open connection keeps this buffer, so it stays small.
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), kAwait);
       deadline.Disarm();
       conn.idle = false;
       buffer.commit(n);
