@@ -13,8 +13,9 @@ constexpr std::array<std::string_view, 5> kReportNames = {
     "up", "scrape_duration_seconds", "scrape_samples_scraped",
     "scrape_samples_post_metric_relabeling", "scrape_series_added"};
 
-// Entries unseen for this many scrapes leave the cache: a series that flaps keeps its entry, one
-// that is gone for good does not hold memory.
+// Entries unseen for this many scrapes leave the cache at the next eviction pass (one every
+// this many scrapes): a series that flaps keeps its entry, one that is gone for good does not
+// hold memory.
 constexpr uint64_t kCacheKeepIterations = 10;
 
 tsdb::Labels ToTsdbLabels(const LabelSet& labels) {
@@ -153,20 +154,26 @@ Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_
   PageSample sample;
   const uint64_t sample_limit = settings_->sample_limit;
   const uint64_t label_limit = settings_->label_limit;
+  next_page_order_.clear();
   while (scanner.Next(&sample)) {
-    ++stats->scraped;
-    auto it = cache_.find(sample.series);
-    if (it == cache_.end()) {
-      auto entry = BuildEntry(sample.series);
-      if (!entry.ok()) {
-        *reason = kFailParse;
-        return entry.status().WithContext("line " + std::to_string(stats->scraped) +
-                                          " of the page from " + target_.url);
+    const size_t position = stats->scraped++;
+    Cache::value_type* item = position < page_order_.size() ? page_order_[position] : nullptr;
+    if (item == nullptr || item->first != sample.series) {
+      auto it = cache_.find(sample.series);
+      if (it == cache_.end()) {
+        auto entry = BuildEntry(sample.series);
+        if (!entry.ok()) {
+          *reason = kFailParse;
+          return entry.status().WithContext("line " + std::to_string(stats->scraped) +
+                                            " of the page from " + target_.url);
+        }
+        it = cache_.emplace(std::string(sample.series), std::move(*entry)).first;
+        if (!it->second.labels.empty()) ++stats->added;
       }
-      it = cache_.emplace(std::string(sample.series), std::move(*entry)).first;
-      if (!it->second.labels.empty()) ++stats->added;
+      item = &*it;
     }
-    CacheEntry& entry = it->second;
+    next_page_order_.push_back(item);
+    CacheEntry& entry = item->second;
     entry.last_seen = iteration_;
     entry.explicit_timestamp = sample.timestamp_ms.has_value();
     if (entry.labels.empty()) continue;  // dropped by metric_relabel_configs
@@ -190,6 +197,7 @@ Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_
     *reason = kFailParse;
     return scanner.status().WithContext("page from " + target_.url);
   }
+  page_order_.swap(next_page_order_);
   if (read_metadata) {
     metadata_read_ = true;
     std::lock_guard lock(status_mu_);
@@ -212,15 +220,21 @@ StatusOr<ScrapeLoop::CacheEntry> ScrapeLoop::BuildEntry(std::string_view series)
 }
 
 uint64_t ScrapeLoop::MarkStale(tsdb::Appender* app, int64_t t_ms, bool scrape_ok) {
-  std::unordered_set<tsdb::SeriesRef> written;
+  auto seen_now = [&](const CacheEntry& entry) {
+    return scrape_ok && entry.last_seen == iteration_ && !entry.labels.empty();
+  };
   std::vector<CacheEntry*> vanished;
   for (auto& [text, entry] : cache_) {
-    bool seen_now = scrape_ok && entry.last_seen == iteration_ && !entry.labels.empty();
-    if (seen_now) written.insert(entry.ref);
-    if (entry.live && !seen_now) vanished.push_back(&entry);
+    const bool seen = seen_now(entry);
+    if (entry.live && !seen) vanished.push_back(&entry);
     // Series with their own timestamps are never marked stale (Prometheus without
     // track_timestamps_staleness): they would land between the exporter's samples.
-    entry.live = seen_now && !entry.explicit_timestamp;
+    entry.live = seen && !entry.explicit_timestamp;
+  }
+  if (vanished.empty() && inherited_.empty()) return 0;  // every scrape of a steady target
+  std::unordered_set<tsdb::SeriesRef> written;
+  for (const auto& [text, entry] : cache_) {
+    if (seen_now(entry)) written.insert(entry.ref);
   }
   uint64_t markers = 0;
   // Another line of this page may map to the same series (metric relabeling can merge series):
@@ -253,10 +267,13 @@ void ScrapeLoop::AppendReport(tsdb::Appender* app, int64_t t_ms, bool up, double
 }
 
 void ScrapeLoop::Evict() {
-  if (iteration_ <= kCacheKeepIterations) return;
-  std::erase_if(cache_, [this](const auto& item) {
+  // A pass over the whole cache; once every kCacheKeepIterations scrapes is enough, as an entry
+  // waits that long anyway.
+  if (iteration_ <= kCacheKeepIterations || iteration_ % kCacheKeepIterations != 0) return;
+  const size_t erased = std::erase_if(cache_, [this](const auto& item) {
     return !item.second.live && item.second.last_seen + kCacheKeepIterations < iteration_;
   });
+  if (erased > 0) page_order_.clear();  // it may point at erased entries
 }
 
 void ScrapeLoop::Record(const ScrapeResult& result, int64_t scheduled_ms, double duration_s) {

@@ -156,6 +156,11 @@ class ScrapeLoop {
   std::mutex scrape_mu_;  // held for a whole scrape; guards everything below up to status_mu_
   http::HttpConnection connection_;  // to the target, kept open between scrapes
   Cache cache_;
+  // The cache entries of the last good page in page order: a target writes its series in the
+  // same order every time, so the entry at the same position is tried before hashing the line.
+  // Cleared whenever entries leave the cache.
+  std::vector<Cache::value_type*> page_order_;
+  std::vector<Cache::value_type*> next_page_order_;
   uint64_t iteration_ = 0;
   std::vector<LiveSeries> inherited_;
   std::array<tsdb::SeriesRef, kReportSeries> report_refs_{};

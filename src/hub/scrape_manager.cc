@@ -181,7 +181,7 @@ ScrapeManager::Retired ScrapeManager::SyncJob(const Job& job, bool replace_all) 
       if (replace_all) {
         auto fresh = std::make_shared<ScrapeLoop>(target, job.settings, storage_, clock_);
         retired.replaced.emplace_back(it->second.loop, fresh);
-        it->second = Slot{fresh, NextSlot(*fresh, now_ms), false};
+        PutSlot(it->first, Slot{fresh, NextSlot(*fresh, now_ms), false});
       }
       desired.erase(it->first);
       ++it;
@@ -190,7 +190,7 @@ ScrapeManager::Retired ScrapeManager::SyncJob(const Job& job, bool replace_all) 
   for (auto& [key, target] : desired) {
     auto loop = std::make_shared<ScrapeLoop>(std::move(target), job.settings, storage_, clock_);
     int64_t next_ms = NextSlot(*loop, now_ms);
-    slots_[key] = Slot{std::move(loop), next_ms, false};
+    PutSlot(key, Slot{std::move(loop), next_ms, false});
   }
   return retired;
 }
@@ -235,15 +235,25 @@ void ScrapeManager::RefreshDiscovery() {
   for (const std::string& name : changed_jobs) SyncDiscoveredJob(name);
 }
 
+void ScrapeManager::PutSlot(const std::string& key, Slot slot) {
+  due_.push({slot.next_ms, key});
+  slots_[key] = std::move(slot);
+}
+
 std::vector<ScrapeManager::Work> ScrapeManager::TakeDue(int64_t now_ms) {
   std::vector<Work> due;
-  for (auto& [key, slot] : slots_) {
-    if (slot.running || slot.next_ms > now_ms) continue;
+  while (!due_.empty() && due_.top().next_ms <= now_ms) {
+    Due next = due_.top();
+    due_.pop();
+    auto it = slots_.find(next.key);
+    if (it == slots_.end()) continue;  // removed
+    Slot& slot = it->second;
+    if (slot.running || slot.next_ms != next.next_ms) continue;  // an outdated entry
     slot.running = true;
     // The latest due slot: a loop that fell behind skips the slots it missed.
     int64_t scheduled = SlotAtOrBefore(now_ms, slot.loop->settings().interval_ms,
                                        slot.loop->offset_ms());
-    due.push_back({key, slot.loop, scheduled});
+    due.push_back({next.key, slot.loop, scheduled});
   }
   return due;
 }
@@ -263,6 +273,9 @@ void ScrapeManager::Finish(const Work& work, const ScrapeResult& result) {
   if (it == slots_.end() || it->second.loop != work.loop) return;  // removed or replaced
   it->second.running = false;
   it->second.next_ms = NextSlot(*work.loop, std::max(work.scheduled_ms, clock_.NowMs()));
+  due_.push({it->second.next_ms, work.key});
+  // The next slot is usually an interval away, after the scheduler's next wake-up anyway.
+  if (it->second.next_ms < scheduler_wake_ms_) schedule_cv_.notify_one();
 }
 
 size_t ScrapeManager::RunDueScrapes() {
@@ -280,13 +293,14 @@ void ScrapeManager::SchedulerLoop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     int64_t now_ms = clock_.NowMs();
-    for (Work& work : TakeDue(now_ms)) queue_.push_back(std::move(work));
-    work_cv_.notify_all();
-    int64_t next_ms = now_ms + 1000;  // also bounds the wait when the wall clock jumps
-    for (const auto& [key, slot] : slots_) {
-      if (!slot.running) next_ms = std::min(next_ms, slot.next_ms);
+    for (Work& work : TakeDue(now_ms)) {
+      queue_.push_back(std::move(work));
+      work_cv_.notify_one();
     }
-    schedule_cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, next_ms - now_ms)));
+    int64_t next_ms = now_ms + 1000;  // also bounds the wait when the wall clock jumps
+    if (!due_.empty()) next_ms = std::min(next_ms, due_.top().next_ms);
+    scheduler_wake_ms_ = std::max(next_ms, now_ms + 1);
+    schedule_cv_.wait_for(lock, std::chrono::milliseconds(scheduler_wake_ms_ - now_ms));
   }
 }
 
@@ -309,7 +323,6 @@ void ScrapeManager::WorkerLoop() {
       GW_LOG_ERROR("scrape of {} failed: {}", work.loop->target().url, e.what());
     }
     Finish(work, result);
-    schedule_cv_.notify_all();
   }
 }
 

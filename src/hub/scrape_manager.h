@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <queue>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -82,6 +83,13 @@ class ScrapeManager {
     std::shared_ptr<ScrapeLoop> loop;
     int64_t scheduled_ms = 0;
   };
+  // A slot's next scrape, in the heap the scheduler takes due slots from. Entries are not
+  // removed with their slot: one whose slot is gone, running or rescheduled is skipped.
+  struct Due {
+    int64_t next_ms = 0;
+    std::string key;
+    bool operator>(const Due& other) const { return next_ms > other.next_ms; }
+  };
   struct Counters {
     uint64_t scrapes = 0;
     std::map<std::string, uint64_t, std::less<>> failures;  // by reason
@@ -108,6 +116,8 @@ class ScrapeManager {
   std::unique_ptr<Discovery> StartDiscovery(const SlurmSdConfig& config,
                                             const std::string& job_name);
   void SyncDiscoveredJob(const std::string& job_name);
+  // Sets a slot and queues its next scrape. REQUIRES: mu_ held.
+  void PutSlot(const std::string& key, Slot slot);
   // Marks the due slots running. REQUIRES: mu_ held.
   std::vector<Work> TakeDue(int64_t now_ms);
   void Finish(const Work& work, const ScrapeResult& result);
@@ -124,6 +134,8 @@ class ScrapeManager {
 
   mutable std::mutex mu_;  // guards what follows
   std::map<std::string, Slot> slots_;  // by target key
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
+  int64_t scheduler_wake_ms_ = 0;  // when the scheduler wakes next, unless notified
   std::deque<Work> queue_;
   Counters counters_;
   bool stopping_ = false;

@@ -10,7 +10,7 @@ gw_cc_library(NAME gw_tsdb
 
 gw_cc_test(NAME tsdb_test
   SRCS bitstream_test.cc xor_chunk_test.cc int_chunk_test.cc labels_test.cc matcher_test.cc
-       head_test.cc head_index_test.cc head_concurrency_test.cc
+       head_test.cc head_index_test.cc head_concurrency_test.cc ref_table_test.cc
   DEPS gw_tsdb)
 
 # For tests of the writers into the store (scrapes, remote_write): records committed samples.

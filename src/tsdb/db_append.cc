@@ -1,5 +1,6 @@
 // The store's write path: stage, log to the WAL, add to the head, tell the observer.
 #include <algorithm>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,8 @@ class Db::DbAppender : public Appender {
   std::vector<WalSeries> wal_series_;
   std::vector<WalSample> wal_samples_;
   std::vector<IngestObserver::RefSample> accepted_;
+  std::vector<IngestObserver::RefSample> in_bounds_;  // ApplyToHead's scratch
+  std::vector<AppendOutcome> outcomes_;               // ApplyToHead's scratch
 };
 
 // REQUIRES: db_->commit_mu_ held.
@@ -93,13 +96,23 @@ void Db::DbAppender::ApplyToHead(CommitResult* result) {
   int64_t min_t = db_->head_min_t_.load(std::memory_order_relaxed);
   int64_t max_t = db_->head_max_t_.load(std::memory_order_relaxed);
   const int64_t min_valid = db_->min_valid_t_.load(std::memory_order_relaxed);
-  for (const IngestObserver::RefSample& s : samples_) {
-    if (s.t_ms < min_valid) {  // a block was cut since Append: this belongs to it, too late
-      ++result->out_of_bounds;
-      db_->out_of_bounds_.fetch_add(1, std::memory_order_relaxed);
-      continue;
+  // A block cut since Append took samples before min_valid: they are too late for the head.
+  std::span<const IngestObserver::RefSample> batch = samples_;
+  if (std::any_of(samples_.begin(), samples_.end(),
+                  [&](const IngestObserver::RefSample& s) { return s.t_ms < min_valid; })) {
+    in_bounds_.clear();
+    for (const IngestObserver::RefSample& s : samples_) {
+      if (s.t_ms >= min_valid) in_bounds_.push_back(s);
     }
-    switch (db_->head_.TryAppend(s.ref, s.t_ms, s.v)) {
+    result->out_of_bounds += samples_.size() - in_bounds_.size();
+    db_->out_of_bounds_.fetch_add(samples_.size() - in_bounds_.size(), std::memory_order_relaxed);
+    batch = in_bounds_;
+  }
+  outcomes_.resize(batch.size());
+  db_->head_.TryAppendBatch(batch, outcomes_);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const IngestObserver::RefSample& s = batch[i];
+    switch (outcomes_[i]) {
       case AppendOutcome::kAppended:
         ++result->appended;
         accepted_.push_back(s);

@@ -1,8 +1,11 @@
 // The head's write side: creating series, appending samples, truncation.
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cassert>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "tsdb/head.h"
 
@@ -44,7 +47,7 @@ void Head::Insert(Shard& shard, SeriesRef ref, uint64_t hash, const Labels& labe
   series->hash = hash;
   series->labels = index_.Add(ref, labels);
   shard.by_hash.emplace(hash, series.get());
-  shard.by_ref.emplace(ref, std::move(series));
+  shard.by_ref.Insert(ref, std::move(series));
   series_created_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -58,10 +61,10 @@ Status Head::Restore(SeriesRef ref, const Labels& labels) {
   }
   Shard& shard = shards_[shard_index];
   std::lock_guard lock(shard.mu);
-  if (auto it = shard.by_ref.find(ref); it != shard.by_ref.end()) {
-    if (HasLabels(*it->second, labels)) return Status::Ok();
+  if (const MemSeries* existing = shard.by_ref.Find(ref); existing != nullptr) {
+    if (HasLabels(*existing, labels)) return Status::Ok();
     return CorruptionError("series ref " + std::to_string(ref) + " is given to both " +
-                           ToLabels(*it->second).ToString() + " and " + labels.ToString());
+                           ToLabels(*existing).ToString() + " and " + labels.ToString());
   }
   auto [first, last] = shard.by_hash.equal_range(hash);
   for (auto it = first; it != last; ++it) {
@@ -99,9 +102,46 @@ bool Head::CrossesRange(const MemSeries& s, int64_t t_ms) const {
 AppendOutcome Head::TryAppend(SeriesRef ref, int64_t t_ms, double v) {
   Shard& shard = shards_[ShardOf(ref)];
   std::lock_guard lock(shard.mu);
-  auto it = shard.by_ref.find(ref);
-  if (it == shard.by_ref.end()) return AppendOutcome::kNotFound;
-  MemSeries& s = *it->second;
+  MemSeries* found = shard.by_ref.Find(ref);
+  if (found == nullptr) return AppendOutcome::kNotFound;
+  return AppendLocked(*found, t_ms, v);
+}
+
+void Head::TryAppendBatch(std::span<const RefSample> samples, std::span<AppendOutcome> outcomes) {
+  assert(samples.size() == outcomes.size());
+  // The sample indexes grouped by shard (a counting sort: stable, so a series keeps its order).
+  std::array<uint32_t, kNumShards + 1> begin{};
+  for (const RefSample& s : samples) ++begin[ShardOf(s.ref) + 1];
+  for (size_t i = 1; i <= kNumShards; ++i) begin[i] += begin[i - 1];
+  std::vector<uint32_t> order(samples.size());
+  std::array<uint32_t, kNumShards> next{};
+  std::copy(begin.begin(), begin.end() - 1, next.begin());
+  for (uint32_t i = 0; i < samples.size(); ++i) order[next[ShardOf(samples[i].ref)]++] = i;
+
+  constexpr size_t kGroup = 16;  // lookups in flight at once
+  std::array<MemSeries*, kGroup> found{};
+  for (size_t shard_index = 0; shard_index < kNumShards; ++shard_index) {
+    if (begin[shard_index] == begin[shard_index + 1]) continue;
+    Shard& shard = shards_[shard_index];
+    std::lock_guard lock(shard.mu);
+    for (uint32_t from = begin[shard_index]; from < begin[shard_index + 1]; from += kGroup) {
+      const uint32_t to = std::min<uint32_t>(from + kGroup, begin[shard_index + 1]);
+      for (uint32_t k = from; k < to; ++k) shard.by_ref.Prefetch(samples[order[k]].ref);
+      for (uint32_t k = from; k < to; ++k) {
+        found[k - from] = shard.by_ref.Find(samples[order[k]].ref);
+        if (found[k - from] != nullptr) __builtin_prefetch(&found[k - from]->open);
+      }
+      for (uint32_t k = from; k < to; ++k) {
+        const RefSample& s = samples[order[k]];
+        outcomes[order[k]] = found[k - from] == nullptr
+                                 ? AppendOutcome::kNotFound
+                                 : AppendLocked(*found[k - from], s.t_ms, s.v);
+      }
+    }
+  }
+}
+
+AppendOutcome Head::AppendLocked(MemSeries& s, int64_t t_ms, double v) {
   if (s.open.num_samples() > 0) {
     const int64_t last_t = s.open.max_t_ms();
     if (t_ms < last_t) {
@@ -148,8 +188,12 @@ std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> Head::TruncateShard(Sha
                                                                              int64_t mint_ms) {
   std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> removed;
   std::lock_guard lock(shard.mu);
-  for (auto it = shard.by_ref.begin(); it != shard.by_ref.end();) {
-    MemSeries& s = *it->second;
+  // The table cannot change while it is walked: collect, then erase.
+  std::vector<MemSeries*> series;
+  series.reserve(shard.by_ref.size());
+  shard.by_ref.ForEach([&](SeriesRef, MemSeries& s) { series.push_back(&s); });
+  for (MemSeries* each : series) {
+    MemSeries& s = *each;
     size_t keep_from = 0;
     while (keep_from < s.full_chunks.size() && s.full_chunks[keep_from].max_t_ms < mint_ms) {
       ++keep_from;
@@ -160,7 +204,6 @@ std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> Head::TruncateShard(Sha
     // series has nothing left.
     const bool never_sampled = s.open.num_samples() == 0;
     if (never_sampled ? !std::exchange(s.seen_empty, true) : s.open.max_t_ms() >= mint_ms) {
-      ++it;
       continue;
     }
     assert(s.full_chunks.empty());
@@ -172,7 +215,7 @@ std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> Head::TruncateShard(Sha
       }
     }
     removed.emplace_back(s.ref, std::move(s.labels));
-    it = shard.by_ref.erase(it);
+    shard.by_ref.Erase(s.ref);  // destroys s
   }
   return removed;
 }

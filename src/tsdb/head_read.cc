@@ -27,24 +27,23 @@ Labels Head::ToLabels(const MemSeries& s) const {
 bool Head::Contains(SeriesRef ref) const {
   const Shard& shard = shards_[ShardOf(ref)];
   std::lock_guard lock(shard.mu);
-  return shard.by_ref.contains(ref);
+  return shard.by_ref.Find(ref) != nullptr;
 }
 
 Labels Head::SeriesLabels(SeriesRef ref) const {
   const Shard& shard = shards_[ShardOf(ref)];
   std::lock_guard lock(shard.mu);
-  auto it = shard.by_ref.find(ref);
-  if (it == shard.by_ref.end()) return Labels();
-  return ToLabels(*it->second);
+  const MemSeries* s = shard.by_ref.Find(ref);
+  return s != nullptr ? ToLabels(*s) : Labels();
 }
 
 std::vector<ChunkSnapshot> Head::Chunks(SeriesRef ref, int64_t mint_ms, int64_t maxt_ms) const {
   std::vector<ChunkSnapshot> chunks;
   const Shard& shard = shards_[ShardOf(ref)];
   std::lock_guard lock(shard.mu);
-  auto it = shard.by_ref.find(ref);
-  if (it == shard.by_ref.end()) return chunks;
-  const MemSeries& s = *it->second;
+  const MemSeries* found = shard.by_ref.Find(ref);
+  if (found == nullptr) return chunks;
+  const MemSeries& s = *found;
   for (const ChunkSnapshot& c : s.full_chunks) {
     if (c.max_t_ms >= mint_ms && c.min_t_ms <= maxt_ms) chunks.push_back(c);
   }
@@ -61,7 +60,7 @@ StatusOr<SeriesIterator> Head::Iterator(SeriesRef ref, int64_t mint_ms, int64_t 
   {
     const Shard& shard = shards_[ShardOf(ref)];
     std::lock_guard lock(shard.mu);
-    if (!shard.by_ref.contains(ref)) {
+    if (shard.by_ref.Find(ref) == nullptr) {
       return NotFoundError("series ref " + std::to_string(ref) + " not found (dropped?)");
     }
   }
@@ -72,7 +71,7 @@ StatusOr<SeriesIterator> Head::Iterator(SeriesRef ref, int64_t mint_ms, int64_t 
 void Head::ForEachSeries(const std::function<void(SeriesRef, const Labels&)>& fn) const {
   for (const Shard& shard : shards_) {
     std::lock_guard lock(shard.mu);
-    for (const auto& [ref, series] : shard.by_ref) fn(ref, ToLabels(*series));
+    shard.by_ref.ForEach([&](SeriesRef ref, const MemSeries& s) { fn(ref, ToLabels(s)); });
   }
 }
 

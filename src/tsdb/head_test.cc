@@ -92,6 +92,45 @@ TEST(HeadTest, AppendToUnknownRefIsNotFound) {
   EXPECT_THAT(head.Iterator(42, 0, 1), StatusIs(StatusCode::kNotFound, HasSubstr("42")));
 }
 
+// The batch path must do exactly what a loop of TryAppend does: same outcomes, same stored
+// samples, including a series appearing several times in one batch, out-of-order and duplicate
+// samples, and refs the head does not know.
+TEST(HeadTest, TryAppendBatchAgreesWithTryAppend) {
+  Head one;
+  Head batched;
+  std::vector<SeriesRef> refs;
+  for (int i = 0; i < 300; ++i) {
+    Labels labels = Labels::FromSortedUnchecked({{"__name__", "m"}, {"i", std::to_string(i)}});
+    refs.push_back(MustCreate(one, labels));
+    ASSERT_EQ(MustCreate(batched, labels), refs.back());
+  }
+  uint64_t seed = 1;
+  auto random = [&seed] { return (seed = seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  for (int round = 0; round < 40; ++round) {
+    std::vector<RefSample> batch;
+    for (int k = 0; k < 500; ++k) {
+      SeriesRef ref = random() % 50 == 0 ? SeriesRef{999'999} << 6 : refs[random() % refs.size()];
+      const int64_t t = round * 1000 + static_cast<int64_t>(random() % 1200) - 100;
+      batch.push_back({ref, t, static_cast<double>(random() % 4)});
+    }
+    std::vector<AppendOutcome> outcomes(batch.size());
+    batched.TryAppendBatch(batch, outcomes);
+    for (size_t k = 0; k < batch.size(); ++k) {
+      ASSERT_EQ(outcomes[k], one.TryAppend(batch[k].ref, batch[k].t_ms, batch[k].v))
+          << "round " << round << " sample " << k;
+    }
+  }
+  for (SeriesRef ref : refs) {
+    const std::vector<Sample> expected = ReadAll(one, ref, INT64_MIN, INT64_MAX);
+    const std::vector<Sample> got = ReadAll(batched, ref, INT64_MIN, INT64_MAX);
+    ASSERT_EQ(Times(got), Times(expected)) << ref;
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].v, expected[i].v);
+  }
+  EXPECT_EQ(batched.stats().out_of_order_samples, one.stats().out_of_order_samples);
+  EXPECT_GT(one.stats().out_of_order_samples, 0U);
+  EXPECT_GT(one.stats().duplicate_samples, 0U);
+}
+
 TEST(HeadTest, IteratesAcrossCutChunksWithinTheRange) {
   Head head;
   const SeriesRef ref = MustCreate(head, {{"__name__", "x"}});

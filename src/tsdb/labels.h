@@ -24,6 +24,9 @@ inline constexpr std::string_view kMetricNameLabel = "__name__";
 struct Label {
   std::string name;
   std::string value;
+  // clang-tidy 14 misreads the comparison with 0 that a defaulted <=> synthesizes as a null
+  // pointer constant (fixed in later versions); there is no pointer here.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const Label&, const Label&) = default;
 };
 

@@ -20,6 +20,13 @@ struct Sample {
   double v = 0;
 };
 
+// A sample of the series with this ref (SeriesRef, postings.h).
+struct RefSample {
+  uint64_t ref = 0;
+  int64_t t_ms = 0;
+  double v = 0;
+};
+
 }  // namespace gw::tsdb
 
 #endif  // GW_TSDB_SAMPLE_H_

@@ -15,6 +15,7 @@
 #include "tsdb/labels.h"
 #include "tsdb/matcher.h"
 #include "tsdb/postings.h"
+#include "tsdb/sample.h"
 #include "tsdb/series_iterator.h"
 
 namespace gw::tsdb {
@@ -64,11 +65,7 @@ class IngestObserver {
   // A series the following samples refer to; called once per series before its first sample,
   // and again for every live series when the store opens.
   virtual void OnSeries(SeriesRef ref, const Labels& labels) = 0;
-  struct RefSample {
-    SeriesRef ref = 0;
-    int64_t t_ms = 0;
-    double v = 0;
-  };
+  using RefSample = tsdb::RefSample;
   virtual void OnSamples(std::span<const RefSample> samples) = 0;
   // Series the head dropped (no samples left in memory); their refs will not be seen again.
   virtual void OnSeriesRemoved(std::span<const SeriesRef> refs) = 0;

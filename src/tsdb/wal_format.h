@@ -32,7 +32,7 @@ enum class FragmentType : uint8_t {
 };
 inline constexpr uint8_t kMaxFragmentType = 4;
 
-inline constexpr size_t kPageSize = 32 * 1024;
+inline constexpr size_t kPageSize = size_t{32} * 1024;
 // crc32c (4) + length (2) + type (1).
 inline constexpr size_t kHeaderSize = 7;
 inline constexpr size_t kMaxFragmentPayload = kPageSize - kHeaderSize;
