@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "http/gzip.h"
+#include "hub/inflate.h"
 
 namespace gw::hub {
 namespace {
@@ -94,7 +94,7 @@ StatusOr<FetchedPage> FetchPage(const std::string& url, const FetchOptions& opti
   FetchedPage page;
   page.content_type = response->headers["content-type"];
   if (response->headers["content-encoding"] == "gzip") {
-    auto body = http::GzipDecompress(response->body, max_bytes);
+    auto body = InflateGzip(response->body, max_bytes);
     if (!body.ok()) {
       return Fail(body.status().WithContext("gzip body from " + url),
                   body.status().code() == StatusCode::kResourceExhausted ? kFailBodySize
