@@ -13,16 +13,28 @@ constexpr uint64_t LowMask(int n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1}
 
 void BitWriter::WriteBits(uint64_t bits, int nbits) {
   assert(nbits >= 0 && nbits <= 64);
-  while (nbits > 0) {
-    if (free_bits_ == 0) {
-      bytes_.push_back(0);
-      free_bits_ = 8;
+  if (nbits == 0) return;
+  bits &= LowMask(nbits);
+  // First the free low bits of the last byte: most writes of a chunk (a 1-bit "same as before"
+  // flag, a short control code) end here.
+  if (free_bits_ > 0) {
+    if (nbits <= free_bits_) {
+      free_bits_ -= nbits;
+      bytes_.back() = static_cast<uint8_t>(bytes_.back() | (bits << free_bits_));
+      return;
     }
-    const int n = std::min(free_bits_, nbits);
-    const uint64_t chunk = (bits >> (nbits - n)) & LowMask(n);
-    bytes_.back() = static_cast<uint8_t>(bytes_.back() | (chunk << (free_bits_ - n)));
-    free_bits_ -= n;
-    nbits -= n;
+    nbits -= free_bits_;
+    bytes_.back() = static_cast<uint8_t>(bytes_.back() | (bits >> nbits));
+    free_bits_ = 0;
+  }
+  // Then whole bytes, and what is left at the top of a new byte (the casts keep the low 8 bits).
+  while (nbits >= 8) {
+    nbits -= 8;
+    bytes_.push_back(static_cast<uint8_t>(bits >> nbits));
+  }
+  if (nbits > 0) {
+    free_bits_ = 8 - nbits;
+    bytes_.push_back(static_cast<uint8_t>(bits << free_bits_));
   }
 }
 
