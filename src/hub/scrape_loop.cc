@@ -158,17 +158,19 @@ Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_
   while (scanner.Next(&sample)) {
     const size_t position = stats->scraped++;
     Cache::value_type* item = position < page_order_.size() ? page_order_[position] : nullptr;
+    tsdb::Labels built_labels;  // of a line seen for the first time
     if (item == nullptr || item->first != sample.series) {
       auto it = cache_.find(sample.series);
       if (it == cache_.end()) {
-        auto entry = BuildEntry(sample.series);
-        if (!entry.ok()) {
+        auto built = BuildEntry(sample.series);
+        if (!built.ok()) {
           *reason = kFailParse;
-          return entry.status().WithContext("line " + std::to_string(stats->scraped) +
+          return built.status().WithContext("line " + std::to_string(stats->scraped) +
                                             " of the page from " + target_.url);
         }
-        it = cache_.emplace(std::string(sample.series), std::move(*entry)).first;
-        if (!it->second.labels.empty()) ++stats->added;
+        built_labels = std::move(built->labels);
+        it = cache_.emplace(std::string(sample.series), built->entry).first;
+        if (!it->second.dropped()) ++stats->added;
       }
       item = &*it;
     }
@@ -176,12 +178,12 @@ Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_
     CacheEntry& entry = item->second;
     entry.last_seen = iteration_;
     entry.explicit_timestamp = sample.timestamp_ms.has_value();
-    if (entry.labels.empty()) continue;  // dropped by metric_relabel_configs
-    if (label_limit != 0 && entry.labels.size() > label_limit) {
+    if (entry.dropped()) continue;  // by metric_relabel_configs
+    if (label_limit != 0 && entry.label_count > label_limit) {
       *reason = kFailLabelLimit;
       return ResourceExhaustedError("label_limit " + std::to_string(label_limit) +
-                                    " exceeded by " + entry.labels.ToString() + " from " +
-                                    target_.url);
+                                    " exceeded by " + LabelsOf(item->first).ToString() +
+                                    " from " + target_.url);
     }
     if (sample_limit != 0 && ++stats->appended > sample_limit) {
       *reason = kFailSampleLimit;
@@ -189,9 +191,8 @@ Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_
                                     " exceeded by " + target_.url);
     }
     if (sample_limit == 0) ++stats->appended;
-    auto ref = app->Append(entry.ref, entry.labels, sample.timestamp_ms.value_or(scheduled_ms),
-                           sample.value);
-    if (ref.ok()) entry.ref = *ref;
+    AppendSample(app, item->first, entry, built_labels.empty() ? nullptr : &built_labels,
+                 sample.timestamp_ms.value_or(scheduled_ms), sample.value);
   }
   if (!scanner.status().ok()) {
     *reason = kFailParse;
@@ -206,27 +207,54 @@ Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_
   return Status::Ok();
 }
 
-StatusOr<ScrapeLoop::CacheEntry> ScrapeLoop::BuildEntry(std::string_view series) const {
+StatusOr<ScrapeLoop::BuiltEntry> ScrapeLoop::BuildEntry(std::string_view series) const {
   GW_ASSIGN_OR_RETURN(LabelSet labels, ParseSeries(series));
   AttachTargetLabels(public_labels_, settings_->honor_labels, &labels);
-  CacheEntry entry;
+  BuiltEntry built;
   std::optional<LabelSet> relabeled = Relabel(labels, settings_->metric_relabel_configs);
-  if (relabeled) entry.labels = ToTsdbLabels(*relabeled);
-  if (relabeled && entry.labels.Get(tsdb::kMetricNameLabel).empty()) {
+  if (relabeled) built.labels = ToTsdbLabels(*relabeled);
+  if (relabeled && built.labels.Get(tsdb::kMetricNameLabel).empty()) {
     return InvalidArgumentError("series " + std::string(series) +
                                 " has no metric name after metric relabeling");
   }
-  return entry;
+  built.entry.label_count = static_cast<uint32_t>(built.labels.size());
+  return built;
+}
+
+tsdb::Labels ScrapeLoop::LabelsOf(std::string_view series) const {
+  StatusOr<BuiltEntry> built = BuildEntry(series);
+  return built.ok() ? std::move(built->labels) : tsdb::Labels();
+}
+
+void ScrapeLoop::AppendSample(tsdb::Appender* app, std::string_view series, CacheEntry& entry,
+                              const tsdb::Labels* labels, int64_t t_ms, double v) const {
+  if (entry.ref != 0 && labels == nullptr) {
+    StatusOr<tsdb::SeriesRef> ref = app->Append(entry.ref, tsdb::Labels(), t_ms, v);
+    if (ref.ok()) {
+      entry.ref = *ref;
+      return;
+    }
+    if (ref.status().code() != StatusCode::kNotFound) return;
+  }
+  // No ref yet, or the store dropped the series: it needs the labels.
+  tsdb::Labels rebuilt;
+  if (labels == nullptr) {
+    rebuilt = LabelsOf(series);
+    labels = &rebuilt;
+  }
+  StatusOr<tsdb::SeriesRef> ref = app->Append(0, *labels, t_ms, v);
+  if (ref.ok()) entry.ref = *ref;
 }
 
 uint64_t ScrapeLoop::MarkStale(tsdb::Appender* app, int64_t t_ms, bool scrape_ok) {
   auto seen_now = [&](const CacheEntry& entry) {
-    return scrape_ok && entry.last_seen == iteration_ && !entry.labels.empty();
+    return scrape_ok && entry.last_seen == iteration_ && !entry.dropped();
   };
-  std::vector<CacheEntry*> vanished;
-  for (auto& [text, entry] : cache_) {
+  std::vector<Cache::value_type*> vanished;
+  for (auto& item : cache_) {
+    CacheEntry& entry = item.second;
     const bool seen = seen_now(entry);
-    if (entry.live && !seen) vanished.push_back(&entry);
+    if (entry.live && !seen) vanished.push_back(&item);
     // Series with their own timestamps are never marked stale (Prometheus without
     // track_timestamps_staleness): they would land between the exporter's samples.
     entry.live = seen && !entry.explicit_timestamp;
@@ -239,9 +267,9 @@ uint64_t ScrapeLoop::MarkStale(tsdb::Appender* app, int64_t t_ms, bool scrape_ok
   uint64_t markers = 0;
   // Another line of this page may map to the same series (metric relabeling can merge series):
   // then it is not stale.
-  for (const CacheEntry* entry : vanished) {
-    if (written.contains(entry->ref)) continue;
-    app->Append(entry->ref, entry->labels, t_ms, tsdb::StaleMarker()).IgnoreError();
+  for (Cache::value_type* item : vanished) {
+    if (written.contains(item->second.ref)) continue;
+    AppendSample(app, item->first, item->second, nullptr, t_ms, tsdb::StaleMarker());
     ++markers;
   }
   for (const LiveSeries& s : inherited_) {
@@ -308,7 +336,7 @@ std::vector<LiveSeries> ScrapeLoop::TakeLiveSeries() {
   std::vector<LiveSeries> out = std::move(inherited_);
   inherited_.clear();
   for (auto& [text, entry] : cache_) {
-    if (entry.live) out.push_back({entry.ref, entry.labels});
+    if (entry.live) out.push_back({entry.ref, LabelsOf(text)});
     entry.live = false;
   }
   return out;

@@ -113,12 +113,20 @@ class ScrapeLoop {
   int64_t offset_ms() const { return offset_ms_; }
 
  private:
+  // What the loop knows of one line of the page. The labels are not kept: they are most of a
+  // series' memory in the hub, and with a ref the store does not need them. They are rebuilt
+  // from the line (LabelsOf) in the rare cases that do (no ref yet, or a stale one).
   struct CacheEntry {
     tsdb::SeriesRef ref = 0;
-    tsdb::Labels labels;  // empty when metric relabeling drops the series
+    uint32_t label_count = 0;         // 0 when metric relabeling drops the series
     uint64_t last_seen = 0;           // the iteration that last had the series on the page
     bool live = false;                // written by the last good scrape, not yet marked stale
     bool explicit_timestamp = false;  // its last sample carried its own timestamp
+    bool dropped() const { return label_count == 0; }
+  };
+  struct BuiltEntry {
+    CacheEntry entry;
+    tsdb::Labels labels;  // empty when dropped
   };
   struct StringHash {
     using is_transparent = void;
@@ -136,7 +144,13 @@ class ScrapeLoop {
   Status AppendPage(const std::string& page, PageFormat format, int64_t scheduled_ms,
                     tsdb::Appender* app, PageStats* stats, std::string_view* reason);
   // Cache miss: parses and relabels `series`. Not cached when it fails.
-  StatusOr<CacheEntry> BuildEntry(std::string_view series) const;
+  StatusOr<BuiltEntry> BuildEntry(std::string_view series) const;
+  // The labels of a cached line (empty if it cannot be built, which a cached line can).
+  tsdb::Labels LabelsOf(std::string_view series) const;
+  // Appends through the entry's ref, or with the line's labels when there is no usable ref;
+  // keeps the ref the store returns. `labels` (may be null) are the line's, when at hand.
+  void AppendSample(tsdb::Appender* app, std::string_view series, CacheEntry& entry,
+                    const tsdb::Labels* labels, int64_t t_ms, double v) const;
   // Stale markers for the live series not seen in this scrape (all of them when it failed),
   // and for inherited series; updates which series are live.
   uint64_t MarkStale(tsdb::Appender* app, int64_t t_ms, bool scrape_ok);

@@ -26,6 +26,10 @@ class Db::DbAppender : public Appender {
       ref = 0;
     }
     if (ref == 0) {
+      if (ref_hint != 0 && labels.empty()) {
+        return NotFoundError("series ref " + std::to_string(ref_hint) +
+                             " is no longer in the head: append again with its labels");
+      }
       bool created = false;
       GW_ASSIGN_OR_RETURN(ref, db_->head_.GetOrCreate(labels, &created));
       if (created) new_series_.push_back({ref, labels});

@@ -34,10 +34,13 @@ class RecordingStorage::RecordingAppender : public Appender {
 
   StatusOr<SeriesRef> Append(SeriesRef ref_hint, const Labels& labels, int64_t t_ms,
                              double v) override {
-    if (labels.empty()) return Status(StatusCode::kInvalidArgument, "empty label set");
     std::lock_guard lock(storage_->mu_);
     SeriesRef ref = ref_hint;
     if (ref == 0 || !storage_->labels_.contains(ref)) {
+      if (labels.empty()) {
+        return Status(ref_hint != 0 ? StatusCode::kNotFound : StatusCode::kInvalidArgument,
+                      "empty label set");
+      }
       auto [it, inserted] = storage_->refs_.try_emplace(labels, storage_->refs_.size() + 1);
       ref = it->second;
       storage_->labels_.try_emplace(ref, labels);

@@ -43,8 +43,11 @@ class Appender {
   // same labels before (0 when unknown): with a hint the labels are not looked up at all. A hint
   // for a series the head has dropped since (it had no sample for a block range and a half)
   // costs that one sample: Commit refuses it (CommitResult::stale_ref) and the next Append with
-  // that hint looks the labels up again. Returns the ref to pass next time. Errors (the sample is not staged): kInvalidArgument for
-  // an empty label set.
+  // that hint looks the labels up again. With a hint, `labels` may be empty, so that a caller
+  // need not keep every series' labels in memory: if the hint is known to be stale, that call
+  // fails with kNotFound and the caller appends again with the labels. Returns the ref to pass
+  // next time. Errors (the sample is not staged): kInvalidArgument for an empty label set
+  // without a hint; kNotFound as said.
   virtual StatusOr<SeriesRef> Append(SeriesRef ref_hint, const Labels& labels, int64_t t_ms,
                                      double v) = 0;
   // Logs the staged samples to the WAL and adds them to the head; the appender is empty
