@@ -167,7 +167,8 @@ bool OpenSslLoaded() { return loaded.load(std::memory_order_acquire); }
 }  // namespace gw::http
 
 // The forwarders, with OpenSSL's names and C linkage.
-// NOLINTBEGIN(readability-identifier-naming)
+// OpenSSL's names are not ours, and the parameter lists cannot be parenthesized.
+// NOLINTBEGIN(readability-identifier-naming, bugprone-macro-parentheses)
 #define GW_OPENSSL_FORWARDER_(ret, name, params, args)                    \
   extern "C" ret name params {                                            \
     using Signature = decltype(&name);                                    \
@@ -176,4 +177,4 @@ bool OpenSslLoaded() { return loaded.load(std::memory_order_acquire); }
   }
 GW_OPENSSL_FUNCTIONS_(GW_OPENSSL_FORWARDER_)
 #undef GW_OPENSSL_FORWARDER_
-// NOLINTEND(readability-identifier-naming)
+// NOLINTEND(readability-identifier-naming, bugprone-macro-parentheses)

@@ -35,8 +35,9 @@ void AttachTargetLabels(const LabelSet& target_labels, bool honor_labels, LabelS
     std::string existing(GetLabel(*scraped, name));
     if (!existing.empty()) {
       if (honor_labels) continue;
-      std::string exported = "exported_" + name;
-      while (!GetLabel(*scraped, exported).empty()) exported = "exported_" + exported;
+      std::string exported = "exported_";
+      exported += name;
+      while (!GetLabel(*scraped, exported).empty()) exported.insert(0, "exported_");
       SetLabel(scraped, exported, existing);
     }
     SetLabel(scraped, name, value);
@@ -157,23 +158,14 @@ Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_
   next_page_order_.clear();
   while (scanner.Next(&sample)) {
     const size_t position = stats->scraped++;
-    Cache::value_type* item = position < page_order_.size() ? page_order_[position] : nullptr;
     tsdb::Labels built_labels;  // of a line seen for the first time
-    if (item == nullptr || item->first != sample.series) {
-      auto it = cache_.find(sample.series);
-      if (it == cache_.end()) {
-        auto built = BuildEntry(sample.series);
-        if (!built.ok()) {
-          *reason = kFailParse;
-          return built.status().WithContext("line " + std::to_string(stats->scraped) +
-                                            " of the page from " + target_.url);
-        }
-        built_labels = std::move(built->labels);
-        it = cache_.emplace(std::string(sample.series), built->entry).first;
-        if (!it->second.dropped()) ++stats->added;
-      }
-      item = &*it;
+    StatusOr<Cache::value_type*> found = Lookup(sample.series, position, &built_labels, stats);
+    if (!found.ok()) {
+      *reason = kFailParse;
+      return found.status().WithContext("line " + std::to_string(stats->scraped) +
+                                        " of the page from " + target_.url);
     }
+    Cache::value_type* item = *found;
     next_page_order_.push_back(item);
     CacheEntry& entry = item->second;
     entry.last_seen = iteration_;
@@ -205,6 +197,23 @@ Status ScrapeLoop::AppendPage(const std::string& page, PageFormat format, int64_
     metadata_ = std::move(metadata);
   }
   return Status::Ok();
+}
+
+StatusOr<ScrapeLoop::Cache::value_type*> ScrapeLoop::Lookup(std::string_view series,
+                                                            size_t position,
+                                                            tsdb::Labels* built_labels,
+                                                            PageStats* stats) {
+  if (position < page_order_.size() && page_order_[position]->first == series) {
+    return page_order_[position];
+  }
+  auto it = cache_.find(series);
+  if (it == cache_.end()) {
+    GW_ASSIGN_OR_RETURN(BuiltEntry built, BuildEntry(series));
+    *built_labels = std::move(built.labels);
+    it = cache_.emplace(std::string(series), built.entry).first;
+    if (!it->second.dropped()) ++stats->added;
+  }
+  return &*it;
 }
 
 StatusOr<ScrapeLoop::BuiltEntry> ScrapeLoop::BuildEntry(std::string_view series) const {

@@ -143,6 +143,11 @@ class ScrapeLoop {
   // Appends the page's samples; on error returns the reason in *reason.
   Status AppendPage(const std::string& page, PageFormat format, int64_t scheduled_ms,
                     tsdb::Appender* app, PageStats* stats, std::string_view* reason);
+  // The cache entry of the page's line at `position`: the last page's entry there when it is
+  // the same line, else found by hash, else built and added (its labels into *built_labels,
+  // counted in stats->added). Errors: the line does not parse or relabels to no name.
+  StatusOr<Cache::value_type*> Lookup(std::string_view series, size_t position,
+                                      tsdb::Labels* built_labels, PageStats* stats);
   // Cache miss: parses and relabels `series`. Not cached when it fails.
   StatusOr<BuiltEntry> BuildEntry(std::string_view series) const;
   // The labels of a cached line (empty if it cannot be built, which a cached line can).

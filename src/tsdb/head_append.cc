@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstddef>
 #include <cassert>
 #include <string>
 #include <utility>
@@ -198,7 +199,7 @@ std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> Head::TruncateShard(Sha
     while (keep_from < s.full_chunks.size() && s.full_chunks[keep_from].max_t_ms < mint_ms) {
       ++keep_from;
     }
-    s.full_chunks.erase(s.full_chunks.begin(), s.full_chunks.begin() + keep_from);
+    s.full_chunks.erase(s.full_chunks.begin(), s.full_chunks.begin() + static_cast<std::ptrdiff_t>(keep_from));
     full_chunks_.fetch_sub(keep_from, std::memory_order_relaxed);
     // Full chunks are older than the open one, so an open chunk that is empty or old means the
     // series has nothing left.
