@@ -35,6 +35,7 @@ void AppendOrRecreate(Head& head, const Labels& labels, SeriesRef& ref, int64_t 
 
 void Writer(Head& head, int w) {
   std::vector<SeriesRef> refs;
+  refs.reserve(kSeriesPerWriter);
   for (int s = 0; s < kSeriesPerWriter; ++s) {
     refs.push_back(head.GetOrCreate(WriterSeries(w, s)).value_or(0));
   }
@@ -69,6 +70,7 @@ TEST(HeadConcurrencyTest, AppendsWhileSelectingReadingAndTruncating) {
   Head head;
   std::atomic<bool> done{false};
   std::vector<std::thread> writers;
+  writers.reserve(kWriters);
   for (int w = 0; w < kWriters; ++w) writers.emplace_back([&head, w] { Writer(head, w); });
   std::thread churn([&head, &done] {
     for (int i = 0; !done.load(); ++i) {

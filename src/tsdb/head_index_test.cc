@@ -30,7 +30,7 @@ class SelectTest : public ::testing::Test {
     d_ = Create({{"__name__", "node_load"}, {"node", "n2"}});
   }
   SeriesRef Create(const Labels& l) { return head_.GetOrCreate(l).value_or(0); }
-  std::vector<SeriesRef> Select(std::vector<Matcher> m) { return head_.Select(m); }
+  std::vector<SeriesRef> Select(const std::vector<Matcher>& m) { return head_.Select(m); }
 
   Head head_;
   SeriesRef a_, b_, c_, d_;

@@ -38,6 +38,7 @@ std::vector<Sample> ReadAll(const Head& head, SeriesRef ref, int64_t mint, int64
 
 std::vector<int64_t> Times(const std::vector<Sample>& samples) {
   std::vector<int64_t> t;
+  t.reserve(samples.size());
   for (const Sample& s : samples) t.push_back(s.t_ms);
   return t;
 }
@@ -110,7 +111,7 @@ TEST(HeadTest, TryAppendBatchAgreesWithTryAppend) {
     std::vector<RefSample> batch;
     for (int k = 0; k < 500; ++k) {
       SeriesRef ref = random() % 50 == 0 ? SeriesRef{999'999} << 6 : refs[random() % refs.size()];
-      const int64_t t = round * 1000 + static_cast<int64_t>(random() % 1200) - 100;
+      const int64_t t = round * int64_t{1000} + static_cast<int64_t>(random() % 1200) - 100;
       batch.push_back({ref, t, static_cast<double>(random() % 4)});
     }
     std::vector<AppendOutcome> outcomes(batch.size());
@@ -135,7 +136,7 @@ TEST(HeadTest, IteratesAcrossCutChunksWithinTheRange) {
   Head head;
   const SeriesRef ref = MustCreate(head, {{"__name__", "x"}});
   const int n = 3 * kMaxSamplesPerChunk + 7;
-  for (int i = 0; i < n; ++i) ASSERT_TRUE(head.Append(ref, i * 1000, i * 0.5).ok());
+  for (int i = 0; i < n; ++i) ASSERT_TRUE(head.Append(ref, i * int64_t{1000}, i * 0.5).ok());
   EXPECT_EQ(head.stats().num_full_chunks, 3u);
 
   const std::vector<Sample> all = ReadAll(head, ref, INT64_MIN, INT64_MAX);
@@ -154,7 +155,7 @@ TEST(HeadTest, IteratesAcrossCutChunksWithinTheRange) {
 TEST(HeadTest, IteratorSeekSkipsChunks) {
   Head head;
   const SeriesRef ref = MustCreate(head, {{"__name__", "x"}});
-  for (int i = 0; i < 500; ++i) ASSERT_TRUE(head.Append(ref, i * 10, i).ok());
+  for (int i = 0; i < 500; ++i) ASSERT_TRUE(head.Append(ref, i * int64_t{10}, i).ok());
   StatusOr<SeriesIterator> it = head.Iterator(ref, 100, 4000);
   ASSERT_TRUE(it.ok());
   ASSERT_TRUE(it->Seek(2995));
@@ -187,7 +188,7 @@ TEST(HeadTest, TruncateBeforeDropsOldChunksAndEmptySeries) {
   const SeriesRef dead = MustCreate(head, {{"__name__", "x"}, {"job", "dead"}});
   const SeriesRef never = MustCreate(head, {{"__name__", "x"}, {"job", "never"}});
   for (int i = 0; i < 3 * kMaxSamplesPerChunk; ++i) {
-    ASSERT_TRUE(head.Append(live, i * 1000, 1).ok());
+    ASSERT_TRUE(head.Append(live, i * int64_t{1000}, 1).ok());
   }
   ASSERT_TRUE(head.Append(dead, 5000, 1).ok());
   ASSERT_EQ(head.stats().num_full_chunks, 2u);

@@ -93,7 +93,8 @@ TEST(XorChunkTest, StaleMarkerSurvivesByBits) {
 
 TEST(XorChunkTest, IdenticalValuesCostTwoBitsPerSample) {
   std::vector<Sample> samples;
-  for (int i = 0; i < 120; ++i) samples.push_back({1'700'000'000'000 + i * 1000, 77.0});
+  samples.reserve(120);
+  for (int i = 0; i < 120; ++i) samples.push_back({1'700'000'000'000 + i * int64_t{1000}, 77.0});
   ExpectRoundTrip(samples);
   // 2 + 6 (varint) + 8 + 2 (uvarint 1000) + 1 bit + 118 * 2 bits = 18 bytes + 237 bits.
   EXPECT_EQ(Encode(samples).size(), 18u + (237 + 7) / 8);
@@ -214,7 +215,7 @@ TEST(XorChunkTest, CutsAt120SamplesOr1024Bytes) {
   XorWriter w;
   for (int i = 0; i < kMaxSamplesPerChunk; ++i) {
     EXPECT_FALSE(w.Full());
-    w.Append(i * 1000, 1.0);
+    w.Append(i * int64_t{1000}, 1.0);
   }
   EXPECT_TRUE(w.Full());
 
@@ -240,7 +241,8 @@ TEST(XorChunkTest, WriterRequiresIncreasingTimestamps) {
 
 TEST(XorChunkCorruptionTest, EveryTruncationIsCorruption) {
   std::vector<Sample> samples;
-  for (int i = 0; i < 50; ++i) samples.push_back({i * 1000 + (i % 3), i * 0.1});
+  samples.reserve(50);
+  for (int i = 0; i < 50; ++i) samples.push_back({i * int64_t{1000} + (i % 3), i * 0.1});
   const std::vector<uint8_t> chunk = Encode(samples);
   for (size_t len = 0; len < chunk.size(); ++len) {
     SCOPED_TRACE(len);
@@ -251,7 +253,8 @@ TEST(XorChunkCorruptionTest, EveryTruncationIsCorruption) {
 
 TEST(XorChunkCorruptionTest, BitFlipsNeverCrashAndFailAsCorruption) {
   std::vector<Sample> samples;
-  for (int i = 0; i < 60; ++i) samples.push_back({i * 997, std::sin(i)});
+  samples.reserve(60);
+  for (int i = 0; i < 60; ++i) samples.push_back({i * int64_t{997}, std::sin(i)});
   const std::vector<uint8_t> chunk = Encode(samples);
   int corrupt = 0;
   for (size_t bit = 0; bit < chunk.size() * 8; ++bit) {
