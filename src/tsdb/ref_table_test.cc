@@ -26,7 +26,9 @@ TEST(RefTableTest, AgreesWithAnUnorderedMap) {
     const int* found = table.Find(ref);
     auto it = truth.find(ref);
     ASSERT_EQ(found != nullptr, it != truth.end()) << "step " << step << " ref " << ref;
-    if (found != nullptr) EXPECT_EQ(*found, it->second);
+    if (found != nullptr) {
+      EXPECT_EQ(*found, it->second);
+    }
     ASSERT_EQ(table.size(), truth.size());
   }
   size_t visited = 0;
