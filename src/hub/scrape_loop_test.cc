@@ -24,7 +24,7 @@ using testing::SeriesLabels;
 
 constexpr int64_t kT0 = 1'700'000'010'000;
 constexpr int64_t kInterval = 10'000;
-const double kStale = tsdb::StaleMarker();
+const double kStale = std::bit_cast<double>(tsdb::kStaleNaNBits);
 
 // (timestamp, value bits): compares values bit for bit, so a stale marker only matches itself.
 using Point = std::pair<int64_t, uint64_t>;

@@ -9,7 +9,6 @@
 namespace gw::hub {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::ConfigFromYaml;
 using testing::PageServer;
 using testing::SeriesLabels;
@@ -23,7 +22,7 @@ class ScrapeManagerTest : public ::testing::Test {
            "    static_configs:\n      - targets: [" +
            (targets.empty() ? "\"" + server_.address() + "\"" : targets) + "]\n" + job_extra;
   }
-  tsdb::Labels L(const std::string& name, std::string instance = "") {
+  tsdb::Labels L(const std::string& name, const std::string& instance = "") {
     return SeriesLabels(name, {{"job", "gpu"},
                                {"instance", instance.empty() ? server_.address() : instance}});
   }

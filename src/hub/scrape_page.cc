@@ -100,7 +100,7 @@ PageFormat FormatOfContentType(std::string_view content_type) {
                                                                  : PageFormat::kPrometheusText;
 }
 
-bool PageScanner::Fail(std::string why) {
+bool PageScanner::Fail(const std::string& why) {
   status_ = InvalidArgumentError("line " + std::to_string(line_number_) + ": " + why);
   rest_ = {};
   return false;

@@ -51,7 +51,7 @@ class PageScanner {
   const Status& status() const { return status_; }
 
  private:
-  bool Fail(std::string why);
+  bool Fail(const std::string& why);
   void RecordMetadata(std::string_view comment);
   bool ParseLine(std::string_view line, PageSample* sample);
 

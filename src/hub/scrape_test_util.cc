@@ -69,7 +69,7 @@ void PageServer::SetDelay(std::chrono::milliseconds delay) {
   delay_ = delay;
 }
 
-void PageServer::RequireBasicAuth(std::string user, std::string password) {
+void PageServer::RequireBasicAuth(const std::string& user, const std::string& password) {
   std::string plain = user + ":" + password;
   std::string encoded(4 * ((plain.size() + 2) / 3), '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),

@@ -25,7 +25,7 @@ class PageServer {
   void SetStatus(int status);
   void SetGzip(bool gzip);                          // send the page gzip-compressed
   void SetDelay(std::chrono::milliseconds delay);   // before answering
-  void RequireBasicAuth(std::string user, std::string password);
+  void RequireBasicAuth(const std::string& user, const std::string& password);
 
   std::string address() const;  // "127.0.0.1:PORT"
   uint16_t port() const;
