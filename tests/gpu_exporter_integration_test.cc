@@ -113,6 +113,78 @@ const std::vector<CurveMetric>& CurveMetrics() {
   return kMap;
 }
 
+// GPU `i`'s identifying labels, on its utilization series.
+void ExpectGpuLabels(const ParsedExposition& p, const nvmlsim::Scenario& sc,
+                     const nvmlsim::SimGpu& g, unsigned i) {
+  auto util = Find(p, "DCGM_FI_DEV_GPU_UTIL", "gpu", std::to_string(i));
+  if (util.empty()) return;
+  EXPECT_EQ(util[0].Label("UUID"), g.uuid);
+  EXPECT_EQ(util[0].Label("pci_bus_id"), g.pci_bus_id);
+  EXPECT_EQ(util[0].Label("modelName"), g.name);
+  EXPECT_EQ(util[0].Label("device"), "nvidia" + std::to_string(g.minor_number));
+  EXPECT_EQ(util[0].Label("Hostname"), "testnode");
+  EXPECT_EQ(util[0].Label("DCGM_FI_DRIVER_VERSION"), sc.driver_version);
+}
+
+// Constant curves exactly (after NVML's integer rounding), every absent curve as an absent
+// series.
+void ExpectCurves(const ParsedExposition& p, const nvmlsim::Scenario& sc, const nvmlsim::SimGpu& g,
+                  unsigned i) {
+  for (const CurveMetric& m : CurveMetrics()) {
+    const Curve& c = g.*m.curve;
+    std::optional<double> got = GpuValue(p, m.metric, i);
+    auto listed = [&](const std::set<std::string>& names) {
+      return names.count(m.function) != 0 || names.count(std::string(m.function) + "_v2") != 0;
+    };
+    bool unsupported = listed(g.unsupported) || listed(sc.unsupported);
+    if (!c.present() || unsupported) {
+      EXPECT_EQ(got, std::nullopt) << m.metric << " must be absent, not zero";
+      continue;
+    }
+    ASSERT_TRUE(got.has_value()) << m.metric;
+    if (c.kind() != Curve::Kind::kConstant) continue;
+    double want = c.At(0) * m.scale;
+    if (std::string(m.metric) != "DCGM_FI_DEV_POWER_USAGE") want = std::round(want);
+    EXPECT_NEAR(*got, want, 1e-3) << m.metric;
+  }
+}
+
+// The fixed properties: memory sizes, power limit, clock and temperature limits.
+void ExpectFixedProperties(const ParsedExposition& p, const nvmlsim::SimGpu& g, unsigned i) {
+  double total_mib = static_cast<double>(g.memory_total_bytes) / 1048576.0;
+  EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_FB_TOTAL", i), total_mib);
+  if (g.memory_used_mib.kind() == Curve::Kind::kConstant) {
+    double reserved = static_cast<double>(g.memory_reserved_bytes) / 1048576.0;
+    EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_FB_RESERVED", i), reserved);
+    EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_FB_FREE", i),
+              total_mib - reserved - std::round(g.memory_used_mib.At(0)));
+  }
+  if (g.power_limit_w) {
+    EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_ENFORCED_POWER_LIMIT", i), *g.power_limit_w);
+  }
+  if (g.max_sm_clock_mhz) {
+    EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_MAX_SM_CLOCK", i), *g.max_sm_clock_mhz);
+  }
+  if (g.slowdown_temp_c) {
+    EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_SLOWDOWN_TEMP", i), *g.slowdown_temp_c);
+  }
+}
+
+// The processes that run for the whole timeline, and their count when no other ones exist.
+void ExpectProcesses(const ParsedExposition& p, const nvmlsim::SimGpu& g, unsigned i) {
+  size_t always_running = 0;
+  for (const auto& proc : g.processes) {
+    if (proc.from_ms > 0 || proc.to_ms != std::numeric_limits<int64_t>::max()) continue;
+    ++always_running;
+    auto mem = Find(p, "gpuwatchdog_gpu_process_memory_bytes", "pid", std::to_string(proc.pid));
+    ASSERT_EQ(mem.size(), 1u) << "pid " << proc.pid;
+    EXPECT_EQ(mem[0].value, static_cast<double>(proc.used_memory_bytes));
+  }
+  if (always_running == g.processes.size()) {
+    EXPECT_EQ(GpuValue(p, "gpuwatchdog_gpu_processes", i), static_cast<double>(g.processes.size()));
+  }
+}
+
 // Compares one scrape with the scenario: constant curves exactly (after NVML's integer
 // rounding), every absent curve as an absent series, the fixed properties and processes.
 void ExpectMatchesScenario(const ParsedExposition& p, const nvmlsim::Scenario& sc,
@@ -126,61 +198,10 @@ void ExpectMatchesScenario(const ParsedExposition& p, const nvmlsim::Scenario& s
       continue;
     }
     EXPECT_EQ(GpuValue(p, "gpuwatchdog_gpu_up", i), 1);
-    auto util = Find(p, "DCGM_FI_DEV_GPU_UTIL", "gpu", std::to_string(i));
-    if (!util.empty()) {
-      EXPECT_EQ(util[0].Label("UUID"), g.uuid);
-      EXPECT_EQ(util[0].Label("pci_bus_id"), g.pci_bus_id);
-      EXPECT_EQ(util[0].Label("modelName"), g.name);
-      EXPECT_EQ(util[0].Label("device"), "nvidia" + std::to_string(g.minor_number));
-      EXPECT_EQ(util[0].Label("Hostname"), "testnode");
-      EXPECT_EQ(util[0].Label("DCGM_FI_DRIVER_VERSION"), sc.driver_version);
-    }
-    for (const CurveMetric& m : CurveMetrics()) {
-      const Curve& c = g.*m.curve;
-      std::optional<double> got = GpuValue(p, m.metric, i);
-      auto listed = [&](const std::set<std::string>& names) {
-        return names.count(m.function) != 0 || names.count(std::string(m.function) + "_v2") != 0;
-      };
-      bool unsupported = listed(g.unsupported) || listed(sc.unsupported);
-      if (!c.present() || unsupported) {
-        EXPECT_EQ(got, std::nullopt) << m.metric << " must be absent, not zero";
-        continue;
-      }
-      ASSERT_TRUE(got.has_value()) << m.metric;
-      if (c.kind() != Curve::Kind::kConstant) continue;
-      double want = c.At(0) * m.scale;
-      if (std::string(m.metric) != "DCGM_FI_DEV_POWER_USAGE") want = std::round(want);
-      EXPECT_NEAR(*got, want, 1e-3) << m.metric;
-    }
-    double total_mib = static_cast<double>(g.memory_total_bytes) / 1048576.0;
-    EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_FB_TOTAL", i), total_mib);
-    if (g.memory_used_mib.kind() == Curve::Kind::kConstant) {
-      double reserved = static_cast<double>(g.memory_reserved_bytes) / 1048576.0;
-      EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_FB_RESERVED", i), reserved);
-      EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_FB_FREE", i),
-                total_mib - reserved - std::round(g.memory_used_mib.At(0)));
-    }
-    if (g.power_limit_w) {
-      EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_ENFORCED_POWER_LIMIT", i), *g.power_limit_w);
-    }
-    if (g.max_sm_clock_mhz) {
-      EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_MAX_SM_CLOCK", i), *g.max_sm_clock_mhz);
-    }
-    if (g.slowdown_temp_c) {
-      EXPECT_EQ(GpuValue(p, "DCGM_FI_DEV_SLOWDOWN_TEMP", i), *g.slowdown_temp_c);
-    }
-    size_t always_running = 0;
-    for (const auto& proc : g.processes) {
-      if (proc.from_ms > 0 || proc.to_ms != std::numeric_limits<int64_t>::max()) continue;
-      ++always_running;
-      auto mem = Find(p, "gpuwatchdog_gpu_process_memory_bytes", "pid", std::to_string(proc.pid));
-      ASSERT_EQ(mem.size(), 1u) << "pid " << proc.pid;
-      EXPECT_EQ(mem[0].value, static_cast<double>(proc.used_memory_bytes));
-    }
-    if (always_running == g.processes.size()) {
-      EXPECT_EQ(GpuValue(p, "gpuwatchdog_gpu_processes", i),
-                static_cast<double>(g.processes.size()));
-    }
+    ExpectGpuLabels(p, sc, g, i);
+    ASSERT_NO_FATAL_FAILURE(ExpectCurves(p, sc, g, i));
+    ExpectFixedProperties(p, g, i);
+    ASSERT_NO_FATAL_FAILURE(ExpectProcesses(p, g, i));
   }
 }
 

@@ -31,7 +31,6 @@ using ::gw::testing::ExporterConfig;
 using ::gw::testing::ExporterProcess;
 using ::gw::testing::FreePort;
 using ::gw::testing::TempDir;
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string ReadFile(const std::filesystem::path& p) {
@@ -41,7 +40,7 @@ std::string ReadFile(const std::filesystem::path& p) {
 
 class HubProcess {
  public:
-  HubProcess(std::filesystem::path dir, std::string config) : dir_(std::move(dir)) {
+  HubProcess(std::filesystem::path dir, const std::string& config) : dir_(std::move(dir)) {
     std::ofstream(dir_ / "hub.yml") << config;
   }
 

@@ -144,7 +144,10 @@ std::string LabelsText(const json::value& metric) {
   std::string text = "{";
   for (const auto& [name, value] : sorted) {
     if (text.size() > 1) text += ", ";
-    text += name + "=\"" + value + "\"";
+    text += name;
+    text += "=\"";
+    text += value;
+    text += '"';
   }
   return text + "}";
 }

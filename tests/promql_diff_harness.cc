@@ -63,10 +63,13 @@ class PageWriter {
 
 constexpr int kGpusPerNode = 2;
 
-void WriteGauges(PageWriter& w, int n, int k) {
-  auto labels = [n](int g) {
-    return "node=\"node" + std::to_string(n) + "\",gpu=\"" + std::to_string(g) + "\"";
-  };
+std::string GpuLabels(int n, int g) {
+  return "node=\"node" + std::to_string(n) + "\",gpu=\"" + std::to_string(g) + "\"";
+}
+
+// Readings: utilization, temperature, memory, power, clock offset.
+void WriteSensorGauges(PageWriter& w, int n, int k) {
+  auto labels = [n](int g) { return GpuLabels(n, g); };
   // The small per-series offsets keep values distinct, so topk/sort have no ties to break.
   w.Family("gpu_utilization_percent", "gauge", "GPU utilization.");
   for (int g = 0; g < kGpusPerNode; ++g) {
@@ -95,6 +98,11 @@ void WriteGauges(PageWriter& w, int n, int k) {
     w.Sample("gpu_clock_offset_mhz", labels(g),
              (k * 11 + g * 7 + n * 3) % 41 - 20 + 0.5 * ((k + g) % 2) + 0.003 * g + 0.0007 * n);
   }
+}
+
+// Info series and series that come and go: model, job, throttling, a removed metric.
+void WriteInventoryGauges(PageWriter& w, int n, int k) {
+  auto labels = [n](int g) { return GpuLabels(n, g); };
   w.Family("gpu_info", "gauge", "Static GPU facts.");
   for (int g = 0; g < kGpusPerNode; ++g) {
     w.Sample("gpu_info",
@@ -126,9 +134,7 @@ void WriteGauges(PageWriter& w, int n, int k) {
 }
 
 void WriteCounters(PageWriter& w, int n, int k) {
-  auto labels = [n](int g) {
-    return "node=\"node" + std::to_string(n) + "\",gpu=\"" + std::to_string(g) + "\"";
-  };
+  auto labels = [n](int g) { return GpuLabels(n, g); };
   w.Family("gpu_energy_millijoules_total", "counter", "Energy used.");
   for (int g = 0; g < kGpusPerNode; ++g) {
     w.Sample("gpu_energy_millijoules_total", labels(g),
@@ -143,9 +149,10 @@ void WriteCounters(PageWriter& w, int n, int k) {
   w.Family("gpu_kernel_duration_seconds", "histogram", "Kernel run times.");
   const double le[] = {0.01, 0.1, 1, 10};
   const char* le_text[] = {"0.01", "0.1", "1", "10"};
-  const double counts[] = {1.0 * k, 4.0 * k + k / 5, 6.0 * k + k / 5 + n * k / 10,
-                           6.0 * k + k / 5 + n * k / 10 + k / 4};
-  const double total = counts[3] + k / 10;
+  // Cumulative counts, whole numbers: the divisions are integer ones on purpose.
+  const int counts[] = {k, 4 * k + k / 5, 6 * k + k / 5 + n * k / 10,
+                        6 * k + k / 5 + n * k / 10 + k / 4};
+  const int total = counts[3] + k / 10;
   for (int b = 0; b < 4; ++b) {
     (void)le[b];
     w.Sample("gpu_kernel_duration_seconds_bucket", node + ",le=\"" + le_text[b] + "\"", counts[b]);
@@ -159,7 +166,8 @@ void WriteCounters(PageWriter& w, int n, int k) {
 
 std::string SyntheticNode::Page(int index, int k) {
   PageWriter w;
-  WriteGauges(w, index, k);
+  WriteSensorGauges(w, index, k);
+  WriteInventoryGauges(w, index, k);
   WriteCounters(w, index, k);
   return w.Text();
 }

@@ -161,6 +161,7 @@ std::vector<Outcome> CheckAll(const std::vector<QueryCase>& queries, const Windo
   std::vector<Outcome> outcomes(queries.size());
   std::atomic<size_t> next{0};
   std::vector<std::thread> workers;
+  workers.reserve(4);
   for (int i = 0; i < 4; ++i) {
     workers.emplace_back([&] {
       for (size_t q = next++; q < queries.size(); q = next++) {

@@ -7,7 +7,7 @@
 namespace gw::gpu_exporter {
 namespace {
 
-StatusOr<FlagsResult> Parse(std::vector<const char*> args, std::string env_host = "") {
+StatusOr<FlagsResult> Parse(std::vector<const char*> args, const std::string& env_host = "") {
   args.insert(args.begin(), "gpuwatchdog-gpu-exporter");
   return ParseExporterFlags(static_cast<int>(args.size()), args.data(), env_host, "sysname");
 }

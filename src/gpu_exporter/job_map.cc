@@ -24,11 +24,12 @@ StatusOr<Stamps> ScanDir(const std::string& dir) {
     return err == ENOENT ? NotFoundError(s.message()) : s;
   }
   Stamps stamps;
+  const std::string prefix = dir + "/";
   while (dirent* e = readdir(d.get())) {
     std::string name = e->d_name;
     if (!IsGpuKey(name)) continue;
     struct stat st {};
-    if (stat((dir + "/" + name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (stat((prefix + name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     stamps[name] = {MtimeNs(st), static_cast<int64_t>(st.st_size)};
   }
   return stamps;

@@ -41,8 +41,8 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 // Beast reads at most min(64 KiB, free capacity of the buffer) per read call, and a fresh
 // flat_buffer has room for 512 bytes: without a reserve a page arrives in 512-byte reads.
-constexpr size_t kMinReadBufferBytes = 16 * 1024;
-constexpr size_t kMaxReadBufferBytes = 64 * 1024;
+constexpr size_t kMinReadBufferBytes = size_t{16} * 1024;
+constexpr size_t kMaxReadBufferBytes = size_t{64} * 1024;
 
 struct Call {
   Url url;

@@ -16,7 +16,7 @@ std::string HeaderOf(const WireResponse& response, std::string_view name) {
   return "<absent>";
 }
 
-Request Get(std::string accept_encoding = "") {
+Request Get(const std::string& accept_encoding = "") {
   Request request;
   request.method = "GET";
   request.target = request.path = "/metrics";
@@ -24,7 +24,7 @@ Request Get(std::string accept_encoding = "") {
   return request;
 }
 
-Handler Serve(std::string body) {
+Handler Serve(const std::string& body) {
   return [body](const Request&) { return Response::Text(200, body); };
 }
 

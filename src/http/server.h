@@ -28,7 +28,7 @@ struct ServerOptions {
   // A stream quiet this long gets a ": keepalive" comment line.
   std::chrono::milliseconds stream_keepalive{15000};
   // Limit on a request's header and on its body; past it the answer is 413 and close.
-  size_t max_request_bytes = 64 * 1024;
+  size_t max_request_bytes = size_t{64} * 1024;
   // Time to receive a whole request once its first byte (or the connection) arrived; past it
   // the connection is closed, after a 408 when part of a request came.
   std::chrono::milliseconds read_timeout{10000};

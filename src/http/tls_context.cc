@@ -15,10 +15,10 @@ using Sans = std::vector<std::string>;
 
 // The SSL_CTX slot that holds the client_allowed_sans list; OpenSSL frees it with the context.
 int SansIndex() {
-  static const int index = SSL_CTX_get_ex_new_index(
+  static const int kIndex = SSL_CTX_get_ex_new_index(
       0, nullptr, nullptr, nullptr,
       [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<Sans*>(ptr); });
-  return index;
+  return kIndex;
 }
 
 std::string OpenSslError() {

@@ -109,10 +109,7 @@ class Parser {
       if (!key.IsScalar()) return Error(key, std::string(where) + ": keys must be strings");
       const std::string& name = key.Scalar();
       if (known.size() > 0 && std::find(known.begin(), known.end(), name) == known.end()) {
-        std::string list;
-        for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        return Error(key, "unknown key \"" + name + "\" in " + std::string(where) +
-                              " (known keys: " + list + ")");
+        return UnknownKey(key, where, known);
       }
       if (!seen.insert(name).second) {
         return Error(key,
@@ -122,6 +119,18 @@ class Parser {
       GW_RETURN_IF_ERROR(fn(name, entry.second));
     }
     return Status::Ok();
+  }
+
+  // The error for a key of `where` that is none of `known`, listing those.
+  Status UnknownKey(const YAML::Node& key, std::string_view where,
+                    std::initializer_list<std::string_view> known) const {
+    std::string list;
+    for (std::string_view k : known) {
+      if (!list.empty()) list += ", ";
+      list += k;
+    }
+    return Error(key, "unknown key \"" + key.Scalar() + "\" in " + std::string(where) +
+                          " (known keys: " + list + ")");
   }
 
   StatusOr<std::string> String(const YAML::Node& node, std::string_view where) const {

@@ -232,17 +232,18 @@ TEST(LoadWebConfigFileTest, ErrorsNameTheFile) {
 
 std::string Base64(const std::string& in) {
   static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto byte = [&in](size_t k) -> uint32_t { return static_cast<uint8_t>(in[k]); };
   std::string out;
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
     for (int s = 18; s >= 0; s -= 6) out += kChars[(v >> s) & 63];
   }
   if (i + 1 == in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
+    uint32_t v = byte(i) << 16;
     out += std::string{kChars[v >> 18], kChars[(v >> 12) & 63], '=', '='};
   } else if (i + 2 == in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
+    uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8);
     out += std::string{kChars[v >> 18], kChars[(v >> 12) & 63], kChars[(v >> 6) & 63], '='};
   }
   return out;

@@ -27,8 +27,8 @@ struct HubOptions {
   int64_t wal_sync_interval_ms = 1000;
   int64_t maintenance_interval_ms = 60'000;
   int scrape_threads = 8;
-  int64_t query_lookback_ms = 5 * 60 * 1000;
-  int64_t query_timeout_ms = 2 * 60 * 1000;
+  int64_t query_lookback_ms = int64_t{5} * 60 * 1000;
+  int64_t query_timeout_ms = int64_t{2} * 60 * 1000;
   int64_t query_max_samples = 50'000'000;
   // When set, the query API is answered by this server (external-engine mode).
   std::string query_external_url;

@@ -14,15 +14,15 @@ std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // "host:port" or "[v6]:port" with a port from 1 to 65535.
 Status CheckTarget(const YamlReader& reader, const YAML::Node& node, const std::string& target) {
-  size_t colon = target.rfind(':');
-  std::string_view host =
-      colon == std::string::npos ? "" : std::string_view(target).substr(0, colon);
-  if (colon == std::string::npos || host.empty() || host == "[]" ||
+  const std::string_view view = target;
+  size_t colon = view.rfind(':');
+  std::string_view host = colon == std::string_view::npos ? "" : view.substr(0, colon);
+  if (colon == std::string_view::npos || host.empty() || host == "[]" ||
       (host.find(':') != std::string_view::npos && (host.front() != '[' || host.back() != ']'))) {
     return reader.Error(
         node, "target " + Quote(target) + " must be host:port (e.g. 127.0.1.1:9400, [::1]:9400)");
   }
-  std::string_view port_text = std::string_view(target).substr(colon + 1);
+  std::string_view port_text = view.substr(colon + 1);
   int port = 0;
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||

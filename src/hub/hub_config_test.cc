@@ -16,7 +16,7 @@ namespace {
 using ::gw::testing::StatusIs;
 using ::testing::ElementsAre;
 
-const std::string kGood = std::string(GW_HUB_TESTDATA) + "/good.yml";
+constexpr char kGood[] = GW_HUB_TESTDATA "/good.yml";
 
 TEST(HubConfigTest, GoodConfigHasEveryField) {
   StatusOr<HubConfig> config = LoadHubConfigFile(kGood);

@@ -97,17 +97,83 @@ Status ApplyRuleFlags(const RuleFlags& raw, HubOptions* o) {
   return Status::Ok();
 }
 
+// The store's flags, as text until parsed.
+struct StorageFlags {
+  std::string retention_time = "15d";
+  std::string retention_size = "0";
+  std::string block_range = "2h";
+  std::string wal_sync = "1s";
+  std::string maintenance = "1m";
+};
+
+void AddStorageFlags(CLI::App& app, StorageFlags* raw, HubOptions* o) {
+  app.add_option("--storage.tsdb.path", o->storage_path, "Directory of the store")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.retention.time", raw->retention_time,
+                 "How long to keep samples (0: no age limit)")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.retention.size", raw->retention_size,
+                 "Most bytes of blocks + WAL to keep, e.g. 50GB (0: no size limit)")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.min-block-duration", raw->block_range,
+                 "Time range of the blocks cut from the head")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.wal-sync", raw->wal_sync,
+                 "When the WAL is fsynced: 'always' (every commit), a duration (at most that "
+                 "much is lost at a power cut) or 'never' (the kernel decides)")
+      ->capture_default_str();
+  app.add_option("--storage.tsdb.maintenance-interval", raw->maintenance,
+                 "How often blocks are cut, compacted and retention applied")
+      ->capture_default_str();
+}
+
+Status ApplyWalSyncFlag(const std::string& wal_sync, HubOptions* o) {
+  if (wal_sync == "always") {
+    o->wal_sync = tsdb::WalSyncPolicy::kAlways;
+  } else if (wal_sync == "never") {
+    o->wal_sync = tsdb::WalSyncPolicy::kNever;
+  } else {
+    StatusOr<int64_t> ms = ParseDurationMs(wal_sync);
+    if (!ms.ok()) {
+      return InvalidArgumentError("--storage.tsdb.wal-sync " + wal_sync +
+                                  ": expected 'always', 'never' or a duration such as 1s");
+    }
+    o->wal_sync = tsdb::WalSyncPolicy::kInterval;
+    o->wal_sync_interval_ms = *ms;
+  }
+  return Status::Ok();
+}
+
+Status ApplyStorageFlags(const StorageFlags& raw, HubOptions* o) {
+  StatusOr<int64_t> ms = ParseDurationMs(raw.retention_time);
+  if (!ms.ok()) return FlagError("--storage.tsdb.retention.time", ms.status());
+  o->retention_ms = *ms;
+  StatusOr<uint64_t> bytes = ParseByteSize(raw.retention_size);
+  if (!bytes.ok()) return FlagError("--storage.tsdb.retention.size", bytes.status());
+  o->retention_bytes = *bytes;
+  ms = ParseDurationMs(raw.block_range);
+  if (!ms.ok()) return FlagError("--storage.tsdb.min-block-duration", ms.status());
+  if (*ms < 1000) {
+    return InvalidArgumentError("--storage.tsdb.min-block-duration " + raw.block_range +
+                                ": too short (the minimum is 1s)");
+  }
+  o->block_range_ms = *ms;
+  GW_RETURN_IF_ERROR(ApplyWalSyncFlag(raw.wal_sync, o));
+  ms = ParseDurationMs(raw.maintenance);
+  if (!ms.ok() || *ms < 100) {
+    return InvalidArgumentError("--storage.tsdb.maintenance-interval " + raw.maintenance +
+                                ": expected a duration of at least 100ms");
+  }
+  o->maintenance_interval_ms = *ms;
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
   HubFlagsResult result;
   HubOptions& o = result.options;
   o.ui_path = GW_WEB_UI_DIR;
-  std::string retention_time = "15d";
-  std::string retention_size = "0";
-  std::string block_range = "2h";
-  std::string wal_sync = "1s";
-  std::string maintenance = "1m";
   CLI::App app(
       "gpuwatchdog: the GPU Watchdog hub; scrapes the exporters into its own time-series store "
       "and answers the Prometheus HTTP API",
@@ -115,24 +181,8 @@ StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
   AddDaemonFlags(app, ":3000", std::string("gpuwatchdog ") + GW_VERSION, &o.daemon);
   app.add_option("--config.file", o.config_file, "The hub's YAML config (Prometheus' format)")
       ->required();
-  app.add_option("--storage.tsdb.path", o.storage_path, "Directory of the store")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.retention.time", retention_time,
-                 "How long to keep samples (0: no age limit)")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.retention.size", retention_size,
-                 "Most bytes of blocks + WAL to keep, e.g. 50GB (0: no size limit)")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.min-block-duration", block_range,
-                 "Time range of the blocks cut from the head")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.wal-sync", wal_sync,
-                 "When the WAL is fsynced: 'always' (every commit), a duration (at most that "
-                 "much is lost at a power cut) or 'never' (the kernel decides)")
-      ->capture_default_str();
-  app.add_option("--storage.tsdb.maintenance-interval", maintenance,
-                 "How often blocks are cut, compacted and retention applied")
-      ->capture_default_str();
+  StorageFlags storage_flags;
+  AddStorageFlags(app, &storage_flags, &o);
   app.add_option("--scrape.threads", o.scrape_threads, "Scrapes in flight at once")
       ->capture_default_str();
   QueryFlags query_flags;
@@ -142,38 +192,7 @@ StatusOr<HubFlagsResult> ParseHubFlags(int argc, const char* const* argv) {
   GW_ASSIGN_OR_RETURN(result.exit_message, ParseCli(app, argc, argv, o.daemon));
   if (result.exit_message) return result;
 
-  StatusOr<int64_t> ms = ParseDurationMs(retention_time);
-  if (!ms.ok()) return FlagError("--storage.tsdb.retention.time", ms.status());
-  o.retention_ms = *ms;
-  StatusOr<uint64_t> bytes = ParseByteSize(retention_size);
-  if (!bytes.ok()) return FlagError("--storage.tsdb.retention.size", bytes.status());
-  o.retention_bytes = *bytes;
-  ms = ParseDurationMs(block_range);
-  if (!ms.ok()) return FlagError("--storage.tsdb.min-block-duration", ms.status());
-  if (*ms < 1000) {
-    return InvalidArgumentError("--storage.tsdb.min-block-duration " + block_range +
-                                ": too short (the minimum is 1s)");
-  }
-  o.block_range_ms = *ms;
-  if (wal_sync == "always") {
-    o.wal_sync = tsdb::WalSyncPolicy::kAlways;
-  } else if (wal_sync == "never") {
-    o.wal_sync = tsdb::WalSyncPolicy::kNever;
-  } else {
-    ms = ParseDurationMs(wal_sync);
-    if (!ms.ok()) {
-      return InvalidArgumentError("--storage.tsdb.wal-sync " + wal_sync +
-                                  ": expected 'always', 'never' or a duration such as 1s");
-    }
-    o.wal_sync = tsdb::WalSyncPolicy::kInterval;
-    o.wal_sync_interval_ms = *ms;
-  }
-  ms = ParseDurationMs(maintenance);
-  if (!ms.ok() || *ms < 100) {
-    return InvalidArgumentError("--storage.tsdb.maintenance-interval " + maintenance +
-                                ": expected a duration of at least 100ms");
-  }
-  o.maintenance_interval_ms = *ms;
+  GW_RETURN_IF_ERROR(ApplyStorageFlags(storage_flags, &o));
   if (o.scrape_threads < 1 || o.scrape_threads > 256) {
     return InvalidArgumentError("--scrape.threads must be between 1 and 256");
   }

@@ -1,5 +1,7 @@
 #include "hub/hub_rules.h"
 
+#include <fmt/format.h>
+
 #include <utility>
 
 #include "common/logging.h"
@@ -24,7 +26,7 @@ rules::NotifierOptions NotifierOptionsFrom(const HubConfig& config, const HubOpt
     while (prefix.ends_with('/')) prefix.pop_back();
     for (const StaticConfig& sc : am.static_configs) {
       for (const std::string& target : sc.targets) {
-        o.alertmanager_urls.push_back(am.scheme + "://" + target + prefix);
+        o.alertmanager_urls.push_back(fmt::format("{}://{}{}", am.scheme, target, prefix));
       }
     }
     o.timeout = std::chrono::milliseconds(am.timeout_ms);

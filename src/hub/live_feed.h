@@ -39,7 +39,7 @@ struct LiveFeedOptions {
   // EventSource's reconnection delay, sent first on every stream ("retry:").
   std::chrono::milliseconds client_retry{5000};
   // A client this far behind is dropped (see http::EventStream).
-  size_t max_queued_bytes = 64 * 1024;
+  size_t max_queued_bytes = size_t{64} * 1024;
 };
 
 // Thread-safety: every method may be called from any thread.
@@ -48,7 +48,7 @@ class LiveFeed {
   using SignalFn = std::function<LiveSignal()>;
 
   // `signal` is called from the feed's thread (or Poll's caller) and must be cheap.
-  LiveFeed(SignalFn signal, LiveFeedOptions options = {});
+  explicit LiveFeed(SignalFn signal, LiveFeedOptions options = {});
   ~LiveFeed();
   LiveFeed(const LiveFeed&) = delete;
   LiveFeed& operator=(const LiveFeed&) = delete;

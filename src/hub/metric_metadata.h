@@ -16,6 +16,9 @@ struct MetricMetadata {
   std::string help;
   std::string unit;
   friend bool operator==(const MetricMetadata&, const MetricMetadata&) = default;
+  // clang-tidy 14 misreads the comparison with 0 that a defaulted <=> synthesizes as a null
+  // pointer constant (fixed in later versions); there is no pointer here.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const MetricMetadata&, const MetricMetadata&) = default;
 };
 

@@ -24,7 +24,7 @@ class QueryApiTest : public ::testing::Test {
     auto app = db_->NewAppender();
     // GPU utilization of two GPUs every 10 s from 100 s to 190 s: gpu 0 = 10 * i, gpu 1 = 50.
     for (int i = 0; i < 10; ++i) {
-      const int64_t t = (100 + 10 * i) * 1000;
+      const int64_t t = int64_t{100 + 10 * i} * 1000;
       ASSERT_TRUE(app->Append(0, {{"__name__", "gpu_util"}, {"gpu", "0"}}, t, 10.0 * i).ok());
       ASSERT_TRUE(app->Append(0, {{"__name__", "gpu_util"}, {"gpu", "1"}}, t, 50).ok());
     }

@@ -26,12 +26,13 @@ RelabelConfig Rule(RelabelAction action, std::vector<std::string> sources, std::
   return rule;
 }
 
-const LabelSet kTarget = {
-    {"__address__", "127.0.1.1:9400"}, {"a", "foo"}, {"b", "bar"}, {"job", "gpu"}};
+LabelSet TargetLabels() {
+  return {{"__address__", "127.0.1.1:9400"}, {"a", "foo"}, {"b", "bar"}, {"job", "gpu"}};
+}
 
 TEST(RelabelTest, ReplaceJoinsSourcesAndExpandsGroups) {
-  auto out =
-      Relabel(kTarget, {Rule(RelabelAction::kReplace, {"a", "b"}, "(.*);(.*)", "c", "$2-$1")});
+  auto out = Relabel(TargetLabels(),
+                     {Rule(RelabelAction::kReplace, {"a", "b"}, "(.*);(.*)", "c", "$2-$1")});
   EXPECT_THAT(out, Optional(LabelSet{{"__address__", "127.0.1.1:9400"},
                                      {"a", "foo"},
                                      {"b", "bar"},
@@ -41,19 +42,19 @@ TEST(RelabelTest, ReplaceJoinsSourcesAndExpandsGroups) {
 
 TEST(RelabelTest, ReplaceRegexIsFullyAnchored) {
   // "fo" matches only a prefix of "foo": unanchored it would set c, anchored it does not.
-  auto out = Relabel(kTarget, {Rule(RelabelAction::kReplace, {"a"}, "fo", "c", "x")});
-  EXPECT_THAT(out, Optional(kTarget));
+  auto out = Relabel(TargetLabels(), {Rule(RelabelAction::kReplace, {"a"}, "fo", "c", "x")});
+  EXPECT_THAT(out, Optional(TargetLabels()));
 }
 
 TEST(RelabelTest, ReplaceWithEmptyResultRemovesTheLabel) {
-  auto out = Relabel(kTarget, {Rule(RelabelAction::kReplace, {}, "(.*)", "a", "")});
+  auto out = Relabel(TargetLabels(), {Rule(RelabelAction::kReplace, {}, "(.*)", "a", "")});
   EXPECT_THAT(out,
               Optional(LabelSet{{"__address__", "127.0.1.1:9400"}, {"b", "bar"}, {"job", "gpu"}}));
 }
 
 TEST(RelabelTest, ReplaceSetsInstanceFromAddressHost) {
-  auto out = Relabel(kTarget, {Rule(RelabelAction::kReplace, {"__address__"},
-                                    "(?P<host>[^:]+):\\d+", "instance", "${host}")});
+  auto out = Relabel(TargetLabels(), {Rule(RelabelAction::kReplace, {"__address__"},
+                                           "(?P<host>[^:]+):\\d+", "instance", "${host}")});
   ASSERT_TRUE(out.has_value());
   EXPECT_THAT(*out,
               ::testing::Contains(std::pair<std::string, std::string>("instance", "127.0.1.1")));
@@ -72,21 +73,21 @@ TEST(RelabelTest, MissingSourceLabelIsEmpty) {
 
 TEST(RelabelTest, KeepDropsNonMatchingSets) {
   RelabelConfig keep = Rule(RelabelAction::kKeep, {"job"}, "gpu|slurm");
-  EXPECT_THAT(Relabel(kTarget, {keep}), Optional(kTarget));
+  EXPECT_THAT(Relabel(TargetLabels(), {keep}), Optional(TargetLabels()));
   EXPECT_EQ(Relabel({{"job", "node"}}, {keep}), std::nullopt);
   EXPECT_EQ(Relabel({{"job", "gpux"}}, {keep}), std::nullopt);  // anchored
 }
 
 TEST(RelabelTest, DropDropsMatchingSets) {
   RelabelConfig drop = Rule(RelabelAction::kDrop, {"a", "b"}, "foo;bar");
-  EXPECT_EQ(Relabel(kTarget, {drop}), std::nullopt);
+  EXPECT_EQ(Relabel(TargetLabels(), {drop}), std::nullopt);
   EXPECT_THAT(Relabel({{"a", "foo"}}, {drop}), Optional(LabelSet{{"a", "foo"}}));
 }
 
 TEST(RelabelTest, LabelDropAndLabelKeepMatchNames) {
-  EXPECT_THAT(Relabel(kTarget, {Rule(RelabelAction::kLabelDrop, {}, "a|b")}),
+  EXPECT_THAT(Relabel(TargetLabels(), {Rule(RelabelAction::kLabelDrop, {}, "a|b")}),
               Optional(LabelSet{{"__address__", "127.0.1.1:9400"}, {"job", "gpu"}}));
-  EXPECT_THAT(Relabel(kTarget, {Rule(RelabelAction::kLabelKeep, {}, "__.*|job")}),
+  EXPECT_THAT(Relabel(TargetLabels(), {Rule(RelabelAction::kLabelKeep, {}, "__.*|job")}),
               Optional(LabelSet{{"__address__", "127.0.1.1:9400"}, {"job", "gpu"}}));
 }
 

@@ -30,9 +30,11 @@ std::string BuildUrl(const LabelSet& labels) {
   char sep = path.find('?') == std::string::npos ? '?' : '&';
   for (const auto& [name, value] : labels) {
     if (!name.starts_with(kParamPrefix)) continue;
+    const std::string_view param = name;
     url += sep;
-    url += QueryEscape(std::string_view(name).substr(kParamPrefix.size())) + "=" +
-           QueryEscape(value);
+    url += QueryEscape(param.substr(kParamPrefix.size()));
+    url += '=';
+    url += QueryEscape(value);
     sep = '&';
   }
   return url;
@@ -53,8 +55,8 @@ void SetLabel(LabelSet* labels, std::string_view name, std::string_view value) {
 std::string_view GetLabel(const LabelSet& labels, std::string_view name) {
   auto it = std::lower_bound(labels.begin(), labels.end(), name,
                              [](const auto& label, std::string_view n) { return label.first < n; });
-  return it != labels.end() && it->first == name ? std::string_view(it->second)
-                                                 : std::string_view();
+  if (it == labels.end() || it->first != name) return {};
+  return it->second;
 }
 
 LabelSet Target::PublicLabels() const {
@@ -68,7 +70,12 @@ LabelSet Target::PublicLabels() const {
 std::string Target::Key() const {
   std::string key = job_name;
   key += '\xff';
-  for (const auto& [name, value] : labels) key += name + '\xfe' + value + '\xff';
+  for (const auto& [name, value] : labels) {
+    key += name;
+    key += '\xfe';
+    key += value;
+    key += '\xff';
+  }
   return key + url;
 }
 

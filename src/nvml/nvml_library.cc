@@ -42,32 +42,44 @@ StatusOr<std::unique_ptr<NvmlLibrary>> NvmlLibrary::Load(const std::string& path
 }
 
 void NvmlLibrary::Bind() {
-  // Versioned names first, as nvml.h maps them; the old name stays for older drivers.
-#define GW_BIND_VERSIONED(versioned, plain, ret, params)           \
-  if (void* sym = dlsym(handle_, #versioned); sym != nullptr) {    \
-    fn_.plain = reinterpret_cast<ret(*) params>(sym);              \
-    bound_.emplace_back(#plain, #versioned);                       \
-  } else if (void* old = dlsym(handle_, #plain); old != nullptr) { \
-    fn_.plain = reinterpret_cast<ret(*) params>(old);              \
-    bound_.emplace_back(#plain, #plain);                           \
-  } else {                                                         \
-    missing_.emplace_back(#versioned);                             \
-  }
-#define GW_BIND_PLAIN(name, ret, params)                   \
-  if (void* sym = dlsym(handle_, #name); sym != nullptr) { \
-    fn_.name = reinterpret_cast<ret(*) params>(sym);       \
-  } else {                                                 \
-    missing_.emplace_back(#name);                          \
-  }
+  // One assignment per entry of the X-macro lists; a symbol the library lacks leaves its
+  // pointer null.
+  // NOLINTBEGIN(bugprone-macro-parentheses): `ret(*) params` is a function pointer type;
+  // parentheses around the arguments would not compile.
+#define GW_BIND_VERSIONED(versioned, plain, ret, params) \
+  fn_.plain = reinterpret_cast<ret(*) params>(FindVersioned(#versioned, #plain));
+#define GW_BIND_PLAIN(name, ret, params) \
+  fn_.name = reinterpret_cast<ret(*) params>(FindPlain(#name));
   GW_NVML_VERSIONED_FUNCTIONS(GW_BIND_VERSIONED)
   GW_NVML_PLAIN_FUNCTIONS(GW_BIND_PLAIN)
 #undef GW_BIND_VERSIONED
 #undef GW_BIND_PLAIN
+  // NOLINTEND(bugprone-macro-parentheses)
   // nvml-sim's marker; not an NVML function, so its absence is not a missing symbol.
   if (void* sym = dlsym(handle_, "gwNvmlSimInfo"); sym != nullptr) {
     const char* info = reinterpret_cast<const char* (*)()>(sym)();
     simulator_info_ = info != nullptr && *info != '\0' ? info : "nvml-sim";
   }
+}
+
+void* NvmlLibrary::FindVersioned(const char* versioned, const char* plain) {
+  // Versioned names first, as nvml.h maps them; the old name stays for older drivers.
+  if (void* sym = dlsym(handle_, versioned); sym != nullptr) {
+    bound_.emplace_back(plain, versioned);
+    return sym;
+  }
+  if (void* old = dlsym(handle_, plain); old != nullptr) {
+    bound_.emplace_back(plain, plain);
+    return old;
+  }
+  missing_.emplace_back(versioned);
+  return nullptr;
+}
+
+void* NvmlLibrary::FindPlain(const char* name) {
+  void* sym = dlsym(handle_, name);
+  if (sym == nullptr) missing_.emplace_back(name);
+  return sym;
 }
 
 NvmlLibrary::~NvmlLibrary() {

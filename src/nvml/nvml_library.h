@@ -55,6 +55,12 @@ class NvmlLibrary {
  private:
   NvmlLibrary() = default;
   void Bind();
+  // The address of `versioned`, else of `plain` (older drivers), else null; records in bound_
+  // which name was bound or in missing_ that neither was. REQUIRES: string literals (bound_
+  // keeps views of them).
+  void* FindVersioned(const char* versioned, const char* plain);
+  // The address of `name`, else null, recorded in missing_.
+  void* FindPlain(const char* name);
 
   void* handle_ = nullptr;
   std::string path_;

@@ -1,8 +1,9 @@
 #include "promql/ast.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
-#include <cstring>
+#include <cstdint>
 #include <tuple>
 
 #include "promql/functions.h"
@@ -84,13 +85,14 @@ namespace {
 
 bool SameNumber(double a, double b) {
   if (std::isnan(a) && std::isnan(b)) return true;
-  return std::memcmp(&a, &b, sizeof(a)) == 0;
+  return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);  // 0 and -0 differ
 }
 
 // As sets: the printer sorts matchers, as Prometheus does.
 bool SameMatchers(const std::vector<tsdb::Matcher>& a, const std::vector<tsdb::Matcher>& b) {
   auto keys = [](const std::vector<tsdb::Matcher>& ms) {
     std::vector<std::tuple<std::string, int, std::string>> out;
+    out.reserve(ms.size());
     for (const tsdb::Matcher& m : ms)
       out.emplace_back(m.name(), static_cast<int>(m.type()), m.value());
     std::sort(out.begin(), out.end());

@@ -91,8 +91,7 @@ TEST(BinopTest, GroupLeftRight) {
         "{instance=\"abc\", job=\"node\", mode=\"user\"} 0"}},
       {"node_cpu atan2 on(instance) group_left node_var",
        {"{__name__=\"node_cpu\", instance=\"abc\", job=\"node\", mode=\"idle\"} 0.982793723247329",
-        "{__name__=\"node_cpu\", instance=\"abc\", job=\"node\", mode=\"user\"} "
-        "0.4636476090008061"}},
+        R"({__name__="node_cpu", instance="abc", job="node", mode="user"} 0.4636476090008061)"}},
       {"node_var + on(instance) group_right(job) node_cpu",
        {"{instance=\"abc\", job=\"node\", mode=\"idle\"} 5",
         "{instance=\"abc\", job=\"node\", mode=\"user\"} 3"}},
@@ -110,35 +109,30 @@ TEST(BinopTest, SetOperators) {
   CheckCases({
       {"http_requests{job=\"api-server\"} and http_requests{instance=\"0\"}",
        {"{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"api-server\"} 300",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"0\", job=\"api-server\"} "
-        "100"}},
+        R"({__name__="http_requests", group="production", instance="0", job="api-server"} 100)"}},
       {"http_requests{job=\"api-server\"} and on(instance) http_requests{group=\"canary\", "
        "job=\"app-server\", instance=\"1\"}",
        {"{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"api-server\"} 400",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"1\", job=\"api-server\"} "
-        "200"}},
+        R"({__name__="http_requests", group="production", instance="1", job="api-server"} 200)"}},
       {"http_requests{job=\"api-server\"} and ignoring(group) http_requests{group=\"canary\", "
        "job=\"app-server\"}",
        {}},
       {"http_requests{job=\"api-server\", instance=\"0\"} or http_requests{group=\"canary\"}",
        {"{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"api-server\"} 300",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"0\", job=\"api-server\"} "
-        "100",
+        R"({__name__="http_requests", group="production", instance="0", job="api-server"} 100)",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"app-server\"} 700",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"api-server\"} 400",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"app-server\"} 800"}},
       {"http_requests{job=\"api-server\", instance=\"0\"} or on(job) "
        "http_requests{group=\"canary\"}",
        {"{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"api-server\"} 300",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"0\", job=\"api-server\"} "
-        "100",
+        R"({__name__="http_requests", group="production", instance="0", job="api-server"} 100)",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"app-server\"} 700",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"app-server\"} 800"}},
       {"http_requests{job=\"api-server\", instance=\"0\"} or ignoring(group) "
        "http_requests{group=\"canary\"}",
        {"{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"api-server\"} 300",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"0\", job=\"api-server\"} "
-        "100",
+        R"({__name__="http_requests", group="production", instance="0", job="api-server"} 100)",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"app-server\"} 700",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"api-server\"} 400",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"app-server\"} 800"}},
@@ -147,17 +141,14 @@ TEST(BinopTest, SetOperators) {
         "{__name__=\"vector_matching_a\", l=\"y\"} 20"}},
       {"http_requests{job=\"api-server\"} unless http_requests{instance=\"0\"}",
        {"{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"api-server\"} 400",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"1\", job=\"api-server\"} "
-        "200"}},
+        R"({__name__="http_requests", group="production", instance="1", job="api-server"} 200)"}},
       {"http_requests{job=\"api-server\"} unless on(job) http_requests{instance=\"0\"}", {}},
       {"http_requests{job=\"api-server\"} unless ignoring(group, instance) "
        "http_requests{job=\"app-server\"}",
        {"{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"api-server\"} 300",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"api-server\"} 400",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"0\", job=\"api-server\"} "
-        "100",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"1\", job=\"api-server\"} "
-        "200"}},
+        R"({__name__="http_requests", group="production", instance="0", job="api-server"} 100)",
+        R"({__name__="http_requests", group="production", instance="1", job="api-server"} 200)"}},
       {"nonexistent or vector_matching_a",
        {"{__name__=\"vector_matching_a\", l=\"x\"} 10",
         "{__name__=\"vector_matching_a\", l=\"y\"} 20"}},
@@ -183,10 +174,8 @@ TEST(BinopTest, VectorScalar) {
        {"{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"app-server\"} 700",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"api-server\"} 400",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"app-server\"} 800",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"0\", job=\"app-server\"} "
-        "500",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"1\", job=\"app-server\"} "
-        "600"}},
+        R"({__name__="http_requests", group="production", instance="0", job="app-server"} 500)",
+        R"({__name__="http_requests", group="production", instance="1", job="app-server"} 600)"}},
       {"http_requests >= bool 300",
        {"{group=\"canary\", instance=\"0\", job=\"api-server\"} 1",
         "{group=\"canary\", instance=\"0\", job=\"app-server\"} 1",
@@ -200,10 +189,8 @@ TEST(BinopTest, VectorScalar) {
        {"{__name__=\"http_requests\", group=\"canary\", instance=\"0\", job=\"app-server\"} 700",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"api-server\"} 400",
         "{__name__=\"http_requests\", group=\"canary\", instance=\"1\", job=\"app-server\"} 800",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"0\", job=\"app-server\"} "
-        "500",
-        "{__name__=\"http_requests\", group=\"production\", instance=\"1\", job=\"app-server\"} "
-        "600"}},
+        R"({__name__="http_requests", group="production", instance="0", job="app-server"} 500)",
+        R"({__name__="http_requests", group="production", instance="1", job="app-server"} 600)"}},
       {"300 != bool http_requests",
        {"{group=\"canary\", instance=\"0\", job=\"api-server\"} 0",
         "{group=\"canary\", instance=\"0\", job=\"app-server\"} 1",

@@ -17,13 +17,13 @@ namespace gw::promql {
 
 struct EngineOptions {
   // How far back an instant selector looks for a sample (Prometheus' --query.lookback-delta).
-  int64_t lookback_ms = 5 * 60 * 1000;
+  int64_t lookback_ms = int64_t{5} * 60 * 1000;
   // The most samples a query may hold in memory at once (--query.max-samples).
   int64_t max_samples = 50'000'000;
   // How long a query may run (--query.timeout).
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};
   // The step of a subquery written without one (`x[1h:]`): the rule evaluation interval.
-  int64_t default_subquery_step_ms = 60 * 1000;
+  int64_t default_subquery_step_ms = int64_t{60} * 1000;
 };
 
 // Per-query overrides of the options, from the API's parameters.

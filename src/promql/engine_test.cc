@@ -73,20 +73,19 @@ class EngineTest : public ::testing::Test {
   tsdb::FaultInjectionEnv env_;
   std::unique_ptr<tsdb::Db> db_;
   EngineOptions options_;
+  const Labels gpu0_{{"__name__", "gpu_temp"}, {"gpu", "0"}};
+  const Labels gpu1_{{"__name__", "gpu_temp"}, {"gpu", "1"}};
 };
 
-const Labels kGpu0{{"__name__", "gpu_temp"}, {"gpu", "0"}};
-const Labels kGpu1{{"__name__", "gpu_temp"}, {"gpu", "1"}};
-
 TEST_F(EngineTest, InstantSelectorTakesTheNewestSampleWithinTheLookback) {
-  Add(kGpu0, 0, 10, {50, 51, 52});  // t = 0, 10, 20 s
-  EXPECT_EQ(VectorOf("gpu_temp", 25), (std::map<std::string, double>{{kGpu0.ToString(), 52}}));
-  EXPECT_EQ(VectorOf("gpu_temp", 10), (std::map<std::string, double>{{kGpu0.ToString(), 51}}));
+  Add(gpu0_, 0, 10, {50, 51, 52});  // t = 0, 10, 20 s
+  EXPECT_EQ(VectorOf("gpu_temp", 25), (std::map<std::string, double>{{gpu0_.ToString(), 52}}));
+  EXPECT_EQ(VectorOf("gpu_temp", 10), (std::map<std::string, double>{{gpu0_.ToString(), 51}}));
   // Exactly five minutes after the last sample it still counts (Prometheus 2.42); after, not.
   EXPECT_EQ(VectorOf("gpu_temp", 320).size(), 1u);
   EXPECT_TRUE(VectorOf("gpu_temp", 321).empty());
   // Before the first sample: nothing.
-  Add(kGpu1, 100, 10, {70});
+  Add(gpu1_, 100, 10, {70});
   EXPECT_EQ(VectorOf("gpu_temp", 99).size(), 1u);
   // A per-query lookback.
   QueryOptions short_lookback{.lookback_ms = 1000};
@@ -96,7 +95,7 @@ TEST_F(EngineTest, InstantSelectorTakesTheNewestSampleWithinTheLookback) {
 }
 
 TEST_F(EngineTest, StaleMarkerEndsASeriesAtOnce) {
-  Add(kGpu0, 0, 10, {50, 51, tsdb::StaleMarker()});
+  Add(gpu0_, 0, 10, {50, 51, tsdb::StaleMarker()});
   EXPECT_EQ(VectorOf("gpu_temp", 15).size(), 1u);
   EXPECT_TRUE(VectorOf("gpu_temp", 20).empty());
   EXPECT_TRUE(VectorOf("gpu_temp", 60).empty());
@@ -106,7 +105,7 @@ TEST_F(EngineTest, StaleMarkerEndsASeriesAtOnce) {
 }
 
 TEST_F(EngineTest, OffsetAndAtMoveTheReadTime) {
-  Add(kGpu0, 0, 10, {0, 1, 2, 3, 4, 5, 6});  // value = t / 10 s
+  Add(gpu0_, 0, 10, {0, 1, 2, 3, 4, 5, 6});  // value = t / 10 s
   EXPECT_EQ(VectorOf("gpu_temp offset 20s", 60).begin()->second, 4);
   EXPECT_EQ(VectorOf("gpu_temp offset -20s", 20).begin()->second, 4);
   EXPECT_EQ(VectorOf("gpu_temp @ 30", 60).begin()->second, 3);
@@ -121,8 +120,8 @@ TEST_F(EngineTest, OffsetAndAtMoveTheReadTime) {
 }
 
 TEST_F(EngineTest, RangeQueryEvaluatesEveryStepAndSortsSeries) {
-  Add(kGpu1, 0, 10, {10, 20, 30, 40});
-  Add(kGpu0, 0, 10, {1, 2, 3, 4});
+  Add(gpu1_, 0, 10, {10, 20, 30, 40});
+  Add(gpu0_, 0, 10, {1, 2, 3, 4});
   StatusOr<Matrix> m = Range("gpu_temp * 2", 0, 30, 15);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   ASSERT_EQ(m->size(), 2u);
@@ -134,15 +133,15 @@ TEST_F(EngineTest, RangeQueryEvaluatesEveryStepAndSortsSeries) {
 }
 
 TEST_F(EngineTest, RangeWindowIncludesBothEnds) {
-  Add(kGpu0, 0, 10, {1, 1, 1, 1, 1, 1, 1});
+  Add(gpu0_, 0, 10, {1, 1, 1, 1, 1, 1, 1});
   // [30 s, 60 s] holds the samples at 30, 40, 50 and 60 s (Prometheus 2.42: closed at both ends).
   EXPECT_EQ(VectorOf("count_over_time(gpu_temp[30s])", 60).begin()->second, 4);
   // last_over_time keeps the name; the other range functions drop it.
-  EXPECT_EQ(VectorOf("last_over_time(gpu_temp[30s])", 60).begin()->first, kGpu0.ToString());
+  EXPECT_EQ(VectorOf("last_over_time(gpu_temp[30s])", 60).begin()->first, gpu0_.ToString());
 }
 
 TEST_F(EngineTest, SubqueryStepsAreAlignedToTheStep) {
-  Add(kGpu0, 0, 1, std::vector<double>(100, 1));  // one sample a second
+  Add(gpu0_, 0, 1, std::vector<double>(100, 1));  // one sample a second
   // [60s:20s] at 95 s: steps at 40, 60 and 80 s (multiples of 20 s inside [35 s, 95 s]).
   StatusOr<Value> v = Instant("gpu_temp[60s:20s]", 95);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
@@ -156,7 +155,7 @@ TEST_F(EngineTest, SubqueryStepsAreAlignedToTheStep) {
 }
 
 TEST_F(EngineTest, AbsentTakesLabelsFromEqualityMatchers) {
-  Add(kGpu0, 0, 10, {1});
+  Add(gpu0_, 0, 10, {1});
   EXPECT_TRUE(VectorOf("absent(gpu_temp)", 5).empty());
   EXPECT_EQ(VectorOf("absent(nothing{job=\"slurm\", node=~\"n.*\"})", 5),
             (std::map<std::string, double>{{"{job=\"slurm\"}", 1}}));
@@ -168,7 +167,7 @@ TEST_F(EngineTest, AbsentTakesLabelsFromEqualityMatchers) {
 }
 
 TEST_F(EngineTest, TimestampOfASelectorIsTheSampleTime) {
-  Add(kGpu0, 10, 10, {1});
+  Add(gpu0_, 10, 10, {1});
   EXPECT_EQ(VectorOf("timestamp(gpu_temp)", 100),
             (std::map<std::string, double>{{"{gpu=\"0\"}", 10}}));
   // Of any other expression: the evaluation time.
@@ -203,8 +202,8 @@ TEST_F(EngineTest, DuplicateLabelSetsAfterDroppingTheNameFail) {
 TEST_F(EngineTest, RangeQueryParametersAreChecked) {
   auto expr = ParseExpr("gpu_temp");
   ASSERT_TRUE(expr.ok());
-  EXPECT_TRUE(ValidateRangeQuery(**expr, 0, 11000 * 1000, 1000).ok());
-  EXPECT_EQ(ValidateRangeQuery(**expr, 0, 11001 * 1000, 1000).code(),
+  EXPECT_TRUE(ValidateRangeQuery(**expr, 0, int64_t{11000} * 1000, 1000).ok());
+  EXPECT_EQ(ValidateRangeQuery(**expr, 0, int64_t{11001} * 1000, 1000).code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(ValidateRangeQuery(**expr, 10, 0, 1000).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ValidateRangeQuery(**expr, 0, 10, 0).code(), StatusCode::kInvalidArgument);
@@ -215,7 +214,7 @@ TEST_F(EngineTest, RangeQueryParametersAreChecked) {
 }
 
 TEST_F(EngineTest, SampleLimitAndTimeoutAreErrors) {
-  Add(kGpu0, 0, 1, std::vector<double>(50, 1));
+  Add(gpu0_, 0, 1, std::vector<double>(50, 1));
   options_.max_samples = 20;
   StatusOr<Value> v = Instant("count_over_time(gpu_temp[1m])", 50);
   EXPECT_EQ(v.status().code(), StatusCode::kResourceExhausted);
@@ -240,7 +239,7 @@ class IngestingQuerier : public tsdb::Querier {
       auto app = db_->NewAppender();
       for (const tsdb::SeriesChunks& s : *found) {
         for (int i = 0; i < 50; ++i) {
-          if (app->Append(0, s.labels, next_t_ms_ + i * 1000, 1e6).ok()) ++appended_;
+          if (app->Append(0, s.labels, next_t_ms_ + int64_t{i} * 1000, 1e6).ok()) ++appended_;
         }
       }
       if (!app->Commit().ok()) appended_ = -1'000'000;
@@ -267,8 +266,8 @@ class IngestingQuerier : public tsdb::Querier {
 };
 
 TEST_F(EngineTest, IngestionGoesOnWhileAQueryEvaluates) {
-  Add(kGpu0, 0, 1, std::vector<double>(600, 1));
-  Add(kGpu1, 0, 1, std::vector<double>(600, 2));
+  Add(gpu0_, 0, 1, std::vector<double>(600, 1));
+  Add(gpu1_, 0, 1, std::vector<double>(600, 2));
   IngestingQuerier querier(db_.get());
   const Engine engine(&querier, options_);
   auto expr = ParseExpr("sum(count_over_time(gpu_temp[10m]))");

@@ -82,15 +82,23 @@ Date DateOf(int64_t unix_s) {
 double DayOfMonth(const Date& d) { return d.day; }
 double DayOfWeek(const Date& d) {
   // The absolute epoch is a Monday; Sunday is 0.
-  return static_cast<double>(((d.abs + kSecondsPerDay) % (7 * kSecondsPerDay)) / kSecondsPerDay);
+  const uint64_t weekday = ((d.abs + kSecondsPerDay) % (7 * kSecondsPerDay)) / kSecondsPerDay;
+  return static_cast<double>(weekday);
 }
 double DayOfYear(const Date& d) { return d.yday + 1; }
 double DaysInMonth(const Date& d) {
   if (d.month == 2) return IsLeap(d.year) ? 29 : 28;
   return kDaysBefore[d.month] - kDaysBefore[d.month - 1];
 }
-double Hour(const Date& d) { return static_cast<double>(d.abs % kSecondsPerDay / 3600); }
-double Minute(const Date& d) { return static_cast<double>(d.abs % 3600 / 60); }
+// Whole hours and minutes: the divisions truncate on purpose, as Go's do.
+double Hour(const Date& d) {
+  const uint64_t hour = d.abs % kSecondsPerDay / 3600;
+  return static_cast<double>(hour);
+}
+double Minute(const Date& d) {
+  const uint64_t minute = d.abs % 3600 / 60;
+  return static_cast<double>(minute);
+}
 double Month(const Date& d) { return d.month; }
 double Year(const Date& d) { return static_cast<double>(d.year); }
 
@@ -111,7 +119,7 @@ StatusOr<Vector> DateFunction(std::span<const ArgValue> args, int64_t t_ms) {
 }  // namespace
 
 InstantFn FindDateFn(std::string_view name) {
-  static const auto* const fns = new std::unordered_map<std::string_view, InstantFn>{
+  static const auto* const kFns = new std::unordered_map<std::string_view, InstantFn>{
       {"day_of_month", DateFunction<DayOfMonth>},
       {"day_of_week", DateFunction<DayOfWeek>},
       {"day_of_year", DateFunction<DayOfYear>},
@@ -121,8 +129,8 @@ InstantFn FindDateFn(std::string_view name) {
       {"month", DateFunction<Month>},
       {"year", DateFunction<Year>},
   };
-  auto it = fns->find(name);
-  return it == fns->end() ? nullptr : it->second;
+  auto it = kFns->find(name);
+  return it == kFns->end() ? nullptr : it->second;
 }
 
 }  // namespace gw::promql::internal

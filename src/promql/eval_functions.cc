@@ -200,7 +200,7 @@ StatusOr<Vector> Sort(std::span<const ArgValue> args, int64_t t_ms) {
 }
 
 const std::unordered_map<std::string_view, InstantFn>& InstantFns() {
-  static const auto* const fns = new std::unordered_map<std::string_view, InstantFn>{
+  static const auto* const kFns = new std::unordered_map<std::string_view, InstantFn>{
       {"abs", Simple<Abs>},
       {"ceil", Simple<Ceil>},
       {"floor", Simple<Floor>},
@@ -237,7 +237,7 @@ const std::unordered_map<std::string_view, InstantFn>& InstantFns() {
       {"sort_desc", Sort<true>},
       {"histogram_quantile", HistogramQuantile},
   };
-  return *fns;
+  return *kFns;
 }
 
 InstantFn FindInstantFn(std::string_view name) {

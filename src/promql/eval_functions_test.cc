@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status_matchers.h"
@@ -54,15 +55,18 @@ StatusOr<std::optional<double>> CallAt(std::string_view name,
 // The value, which must exist; NaN stands for "no value" in failure output only.
 double ValueAt(std::string_view name, const std::vector<tsdb::Sample>& series, int range_min,
                int at_min, std::vector<double> scalars = {}) {
-  StatusOr<std::optional<double>> r = CallAt(name, series, range_min, at_min, scalars);
+  StatusOr<std::optional<double>> r = CallAt(name, series, range_min, at_min, std::move(scalars));
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   if (!r.ok()) return -12345;
   EXPECT_TRUE(r->has_value()) << name << ": no value";
   return r->value_or(-12345);
 }
 
+// NOLINTBEGIN(cert-err58-cpp): test data; should building it throw before main(), the test
+// binary ends, which is the right outcome for a test.
 const std::vector<tsdb::Sample> kCounter = Minutely({0, 10, 20, 5, 15});  // a reset at 3m
 const std::vector<tsdb::Sample> kGauge = Minutely({5, 3, 8, 1});
+// NOLINTEND(cert-err58-cpp)
 
 TEST(IsRangeFunctionTest, MatrixArgumentsExceptAbsentOverTime) {
   EXPECT_TRUE(IsRangeFunction(*FindFunction("rate")));
@@ -190,6 +194,7 @@ TEST(ResetsAndChangesTest, Count) {
   EXPECT_EQ(ValueAt("changes", Minutely({4}), 5, 0), 0);
 }
 
+// NOLINTNEXTLINE(cert-err58-cpp): test data, as kCounter above.
 const std::vector<tsdb::Sample> kValues = Minutely({4, 1, 3, 2, 10});
 
 TEST(OverTimeTest, Aggregates) {

@@ -275,7 +275,7 @@ Status CheckHoltWintersFactors(double sf, double tf) {
 }
 
 RangeFn FindRangeFn(std::string_view name) {
-  static const auto* const fns = new std::unordered_map<std::string_view, RangeFn>{
+  static const auto* const kFns = new std::unordered_map<std::string_view, RangeFn>{
       {"avg_over_time", AvgOverTime},
       {"changes", Changes},
       {"count_over_time", CountOverTime},
@@ -297,8 +297,8 @@ RangeFn FindRangeFn(std::string_view name) {
       {"stdvar_over_time", StdvarOverTime},
       {"sum_over_time", SumOverTime},
   };
-  auto it = fns->find(name);
-  return it == fns->end() ? nullptr : it->second;
+  auto it = kFns->find(name);
+  return it == kFns->end() ? nullptr : it->second;
 }
 
 }  // namespace gw::promql::internal

@@ -67,6 +67,11 @@ class Evaluator {
   StatusOr<Matrix> EvalAggregate(const AggregateExpr& e);
   StatusOr<Matrix> EvalCall(const Call& e);
   StatusOr<Matrix> EvalRangeCall(const Call& e, size_t matrix_arg);
+  // One series of a range function call: `f` over the series' window at every step, given the
+  // scalar arguments' values at that step. A step whose window is empty gets no point.
+  StatusOr<std::vector<tsdb::Sample>> RangeCallPoints(const Function& f, const RangeInput& in,
+                                                      std::span<const tsdb::Sample> points,
+                                                      const std::vector<Matrix>& scalar_args);
   StatusOr<Matrix> EvalAbsent(const Call& e);
   StatusOr<Matrix> EvalTimestampOfSelector(const VectorSelector& vs);
   StatusOr<Matrix> EvalUnary(const UnaryExpr& e);

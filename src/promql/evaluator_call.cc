@@ -70,33 +70,41 @@ StatusOr<Matrix> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
   // last_over_time() only moves a sample in time; every other function changes what the
   // series measures, so its name goes.
   const bool keep_name = e.func->name == "last_over_time";
-  std::vector<double> scalars(scalar_args.size());
   Matrix out;
-  for (Series& s : in.series) {
+  for (const Series& s : in.series) {
     GW_RETURN_IF_ERROR(CheckDeadline());
-    Series result{keep_name ? s.metric : DropMetricName(s.metric), {}};
-    const std::vector<tsdb::Sample>& points = s.points;
-    size_t lo = 0;
-    size_t hi = 0;  // the window is points[lo, hi)
-    int64_t step = 0;
-    for (int64_t t = start_ms_; t <= end_ms_; t += interval_ms_, ++step) {
-      const int64_t end = RefTime(in.mods, t);
-      const int64_t start = end - in.range_ms;
-      while (hi < points.size() && points[hi].t_ms <= end) ++hi;
-      while (lo < hi && points[lo].t_ms < start) ++lo;
-      if (lo == hi) continue;
-      for (size_t j = 0; j < scalar_args.size(); ++j) {
-        const Matrix& arg = scalar_args[j];
-        const bool has = !arg.empty() && step < static_cast<int64_t>(arg[0].points.size());
-        scalars[j] = has ? arg[0].points[static_cast<size_t>(step)].v : std::nan("");
-      }
-      const RangeWindow window{{points.data() + lo, hi - lo}, start, end, t};
-      GW_ASSIGN_OR_RETURN(std::optional<double> v, CallRangeFunction(*e.func, window, scalars));
-      if (v.has_value()) result.points.push_back({t, *v});
-    }
-    if (!result.points.empty()) out.push_back(std::move(result));
+    GW_ASSIGN_OR_RETURN(std::vector<tsdb::Sample> points,
+                        RangeCallPoints(*e.func, in, s.points, scalar_args));
+    if (points.empty()) continue;
+    out.push_back({keep_name ? s.metric : DropMetricName(s.metric), std::move(points)});
   }
   GW_RETURN_IF_ERROR(CheckDistinctLabelSets(out));
+  return out;
+}
+
+StatusOr<std::vector<tsdb::Sample>> Evaluator::RangeCallPoints(
+    const Function& f, const RangeInput& in, std::span<const tsdb::Sample> points,
+    const std::vector<Matrix>& scalar_args) {
+  std::vector<double> scalars(scalar_args.size());
+  std::vector<tsdb::Sample> out;
+  size_t lo = 0;
+  size_t hi = 0;  // the window is points[lo, hi)
+  int64_t step = 0;
+  for (int64_t t = start_ms_; t <= end_ms_; t += interval_ms_, ++step) {
+    const int64_t end = RefTime(in.mods, t);
+    const int64_t start = end - in.range_ms;
+    while (hi < points.size() && points[hi].t_ms <= end) ++hi;
+    while (lo < hi && points[lo].t_ms < start) ++lo;
+    if (lo == hi) continue;
+    for (size_t j = 0; j < scalar_args.size(); ++j) {
+      const Matrix& arg = scalar_args[j];
+      const bool has = !arg.empty() && step < static_cast<int64_t>(arg[0].points.size());
+      scalars[j] = has ? arg[0].points[static_cast<size_t>(step)].v : std::nan("");
+    }
+    const RangeWindow window{points.subspan(lo, hi - lo), start, end, t};
+    GW_ASSIGN_OR_RETURN(std::optional<double> v, CallRangeFunction(f, window, scalars));
+    if (v.has_value()) out.push_back({t, *v});
+  }
   return out;
 }
 

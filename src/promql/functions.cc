@@ -13,7 +13,7 @@ constexpr ValueType kStr = ValueType::kString;
 
 // Sorted by name, so FindFunction can binary-search.
 const std::vector<Function>& Table() {
-  static const std::vector<Function>* const table = [] {
+  static const std::vector<Function>* const kTable = [] {
     auto* t = new std::vector<Function>{
         {"abs", {kV}},
         {"absent", {kV}},
@@ -85,7 +85,7 @@ const std::vector<Function>& Table() {
     };
     return t;
   }();
-  return *table;
+  return *kTable;
 }
 
 }  // namespace

@@ -246,38 +246,44 @@ class Lexer {
     const size_t at = pos_ - 1;
     if (pos_ >= q_.size()) return Error(at, "unterminated quoted string");
     const char c = q_[pos_++];
-    switch (c) {
-      case 'a':
-        out.push_back('\a');
-        return Status::Ok();
-      case 'b':
-        out.push_back('\b');
-        return Status::Ok();
-      case 'f':
-        out.push_back('\f');
-        return Status::Ok();
-      case 'n':
-        out.push_back('\n');
-        return Status::Ok();
-      case 'r':
-        out.push_back('\r');
-        return Status::Ok();
-      case 't':
-        out.push_back('\t');
-        return Status::Ok();
-      case 'v':
-        out.push_back('\v');
-        return Status::Ok();
-      case '\\':
-        out.push_back('\\');
-        return Status::Ok();
-      default:
-        break;
+    if (const char simple = SimpleEscape(c); simple != '\0') {
+      out.push_back(simple);
+      return Status::Ok();
     }
     if (c == quote) {
       out.push_back(c);
       return Status::Ok();
     }
+    return NumericEscape(c, at, out);
+  }
+
+  // The character a one-letter escape such as \n stands for, or '\0' when `c` is not one.
+  static char SimpleEscape(char c) {
+    switch (c) {
+      case 'a':
+        return '\a';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
+      case 'v':
+        return '\v';
+      case '\\':
+        return '\\';
+      default:
+        return '\0';
+    }
+  }
+
+  // \xhh, \uhhhh, \Uhhhhhhhh or \ooo, `c` being the letter or the first octal digit; pos_ is
+  // just past `c`, and `at` is the backslash's position.
+  Status NumericEscape(char c, size_t at, std::string& out) {
     int n = 0, base = 16;
     if (c == 'x') n = 2;
     if (c == 'u') n = 4;
@@ -342,7 +348,7 @@ class Lexer {
     return std::string("'\\x") + kHex[u >> 4] + kHex[u & 15] + "'";
   }
 
-  Status Error(size_t at, std::string what) const {
+  Status Error(size_t at, const std::string& what) const {
     return InvalidArgumentError(LineColumn(q_, at) + ": parse error: " + what);
   }
 

@@ -28,7 +28,9 @@ std::vector<std::string> Tokens(std::string_view q) {
   return out;
 }
 
-std::string T(TokenType t, std::string v) { return std::to_string(static_cast<int>(t)) + ":" + v; }
+std::string T(TokenType t, const std::string& v) {
+  return std::to_string(static_cast<int>(t)) + ":" + v;
+}
 
 TEST(LexerTest, NumbersAndDurations) {
   EXPECT_THAT(Tokens("1 1.5 .5 0x1F 1e3 1E-3 Inf nan"),

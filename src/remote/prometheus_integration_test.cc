@@ -101,7 +101,12 @@ std::string LabelsKey(const boost::json::object& metric) {
   for (const auto& [name, value] : metric)
     sorted[std::string(name)] = std::string(value.as_string());
   std::string key;
-  for (const auto& [name, value] : sorted) key += name + "=" + value + ",";
+  for (const auto& [name, value] : sorted) {
+    key += name;
+    key += '=';
+    key += value;
+    key += ',';
+  }
   return key;
 }
 
@@ -150,8 +155,10 @@ TEST_F(PrometheusTest, WhatTheSenderSendsIsExactlyWhatPrometheusHolds) {
   // own millisecond offset so timestamps are checked to the millisecond.
   constexpr int kSeries = 120;
   constexpr int kSamples = 40;
-  const int64_t base_ms = (SystemClock::Get().NowMs() / 1000) * 1000 - kSamples * 15'000;
-  auto time_ms = [base_ms](int s, int k) { return base_ms + k * 15'000 + s; };
+  constexpr int64_t kStepS = 15;
+  constexpr int64_t kStepMs = kStepS * 1000;
+  const int64_t base_ms = (SystemClock::Get().NowMs() / 1000) * 1000 - kSamples * kStepMs;
+  auto time_ms = [base_ms](int s, int k) { return base_ms + k * kStepMs + s; };
   auto value = [](int s, int k) { return s * 1000.0 + k * 0.25 - 20'000; };
   std::map<std::string, std::vector<std::pair<int64_t, double>>> want;
   for (int s = 1; s <= kSeries; ++s) {
@@ -176,8 +183,9 @@ TEST_F(PrometheusTest, WhatTheSenderSendsIsExactlyWhatPrometheusHolds) {
   // A series that goes stale: 5 samples, then Prometheus' stale marker.
   sender.OnSeries(1000, tsdb::Labels{{"__name__", "gw_rw_itest_stale"}});
   std::vector<tsdb::IngestObserver::RefSample> stale_series;
-  for (int k = 0; k < 5; ++k) stale_series.push_back({1000, base_ms + k * 15'000, 7.0});
-  stale_series.push_back({1000, base_ms + 5 * 15'000, tsdb::StaleMarker()});
+  stale_series.reserve(6);
+  for (int k = 0; k < 5; ++k) stale_series.push_back({1000, base_ms + k * kStepMs, 7.0});
+  stale_series.push_back({1000, base_ms + 5 * kStepMs, tsdb::StaleMarker()});
   sender.OnSamples(stale_series);
 
   sender.Stop(std::chrono::seconds(30));
@@ -185,7 +193,7 @@ TEST_F(PrometheusTest, WhatTheSenderSendsIsExactlyWhatPrometheusHolds) {
   ASSERT_EQ(stats.samples_sent, size_t{kSeries * kSamples + 6}) << prometheus.log();
   EXPECT_EQ(stats.samples_failed, 0u);
 
-  const int64_t end_s = base_ms / 1000 + kSamples * 15 + 1;
+  const int64_t end_s = base_ms / 1000 + kSamples * kStepS + 1;
   std::map<std::string, std::vector<std::pair<int64_t, double>>> got;
   for (const char* metric : {"gw_rw_itest_a", "gw_rw_itest_b"}) {
     for (const auto& series : prometheus.Query(std::string("query?query=") + metric +
@@ -201,7 +209,7 @@ TEST_F(PrometheusTest, WhatTheSenderSendsIsExactlyWhatPrometheusHolds) {
 
   // Before the marker the series has its value; after it, an instant query finds nothing,
   // which only happens when the marker arrived with its exact NaN bits.
-  const int64_t last_real_s = (base_ms + 4 * 15'000) / 1000;
+  const int64_t last_real_s = (base_ms + 4 * kStepMs) / 1000;
   const auto before =
       prometheus.Query("query?query=gw_rw_itest_stale&time=" + std::to_string(last_real_s + 5));
   ASSERT_EQ(before.size(), 1u);

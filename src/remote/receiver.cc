@@ -36,7 +36,8 @@ Status CheckHeaders(const http::Request& request) {
   }
   const std::string type = Lower(request.Header("content-type"));
   if (type.empty()) return Status::Ok();
-  const std::string_view media = Trim(std::string_view(type).substr(0, type.find(';')));
+  const std::string_view type_view = type;
+  const std::string_view media = Trim(type_view.substr(0, type_view.find(';')));
   if (media != kContentType) {
     return InvalidArgumentError("remote_write: Content-Type \"" + type +
                                 "\" is not supported (send Content-Type: application/x-protobuf)");
@@ -76,7 +77,7 @@ metrics::MetricFamily Counter(std::string name, std::string help) {
 }  // namespace
 
 RemoteWriteReceiver::RemoteWriteReceiver(tsdb::Storage& storage, ReceiverOptions options)
-    : storage_(storage), options_(std::move(options)) {}
+    : storage_(storage), options_(options) {}
 
 http::Handler RemoteWriteReceiver::AsHandler() {
   return [this](const http::Request& request) { return Handle(request); };

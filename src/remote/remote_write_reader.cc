@@ -164,26 +164,42 @@ Status OverLimit(size_t offset, std::string_view what, size_t limit, std::string
                                 " or send smaller batches)");
 }
 
+// A repeated message field, and the DecodeLimits knob that bounds its length.
+struct RepeatedField {
+  std::string_view name;  // for errors: "TimeSeries.labels"
+  std::string_view what;  // for errors: "labels in one series"
+  std::string_view knob;  // "max_labels_per_series"
+};
+
+constexpr RepeatedField kSeriesLabels{"TimeSeries.labels", "labels in one series",
+                                      "max_labels_per_series"};
+constexpr RepeatedField kSeriesSamples{"TimeSeries.samples", "samples in one series",
+                                       "max_samples_per_series"};
+constexpr RepeatedField kRequestSeries{"WriteRequest.timeseries", "series", "max_series"};
+constexpr RepeatedField kRequestMetadata{"WriteRequest.metadata", "metadata entries",
+                                         "max_metadata"};
+
+// Reads the next element of `repeated` into `sub`, after checking the wire type and that the
+// field holds fewer than `limit` elements so far (`count`).
+Status ReadElement(Cursor& c, const Key& key, const RepeatedField& repeated, size_t count,
+                   size_t limit, Cursor& sub) {
+  GW_RETURN_IF_ERROR(CheckWireType(key, WireType::kLengthDelimited, repeated.name));
+  if (count >= limit) return OverLimit(key.offset, repeated.what, limit, repeated.knob);
+  return ReadLengthDelimited(c, sub);
+}
+
 Status ParseTimeSeries(Cursor c, const DecodeLimits& limits, TimeSeries& series) {
   while (!c.done()) {
     Key key;
     GW_RETURN_IF_ERROR(ReadKey(c, key));
     Cursor sub;
     if (key.field_number == field::kTimeSeriesLabels) {
-      GW_RETURN_IF_ERROR(CheckWireType(key, WireType::kLengthDelimited, "TimeSeries.labels"));
-      if (series.labels.size() >= limits.max_labels_per_series) {
-        return OverLimit(key.offset, "labels in one series", limits.max_labels_per_series,
-                         "max_labels_per_series");
-      }
-      GW_RETURN_IF_ERROR(ReadLengthDelimited(c, sub));
+      GW_RETURN_IF_ERROR(ReadElement(c, key, kSeriesLabels, series.labels.size(),
+                                     limits.max_labels_per_series, sub));
       GW_RETURN_IF_ERROR(ParseLabel(sub, series.labels.emplace_back()));
     } else if (key.field_number == field::kTimeSeriesSamples) {
-      GW_RETURN_IF_ERROR(CheckWireType(key, WireType::kLengthDelimited, "TimeSeries.samples"));
-      if (series.samples.size() >= limits.max_samples_per_series) {
-        return OverLimit(key.offset, "samples in one series", limits.max_samples_per_series,
-                         "max_samples_per_series");
-      }
-      GW_RETURN_IF_ERROR(ReadLengthDelimited(c, sub));
+      GW_RETURN_IF_ERROR(ReadElement(c, key, kSeriesSamples, series.samples.size(),
+                                     limits.max_samples_per_series, sub));
       GW_RETURN_IF_ERROR(ParseSample(sub, series.samples.emplace_back()));
     } else {
       GW_RETURN_IF_ERROR(SkipField(c, key));  // exemplars (3), histograms (4), later additions
@@ -221,18 +237,12 @@ Status ParseWriteRequest(Cursor c, const DecodeLimits& limits, WriteRequest& req
     GW_RETURN_IF_ERROR(ReadKey(c, key));
     Cursor sub;
     if (key.field_number == field::kWriteRequestTimeseries) {
-      GW_RETURN_IF_ERROR(CheckWireType(key, WireType::kLengthDelimited, "WriteRequest.timeseries"));
-      if (request.timeseries.size() >= limits.max_series) {
-        return OverLimit(key.offset, "series", limits.max_series, "max_series");
-      }
-      GW_RETURN_IF_ERROR(ReadLengthDelimited(c, sub));
+      GW_RETURN_IF_ERROR(
+          ReadElement(c, key, kRequestSeries, request.timeseries.size(), limits.max_series, sub));
       GW_RETURN_IF_ERROR(ParseTimeSeries(sub, limits, request.timeseries.emplace_back()));
     } else if (key.field_number == field::kWriteRequestMetadata) {
-      GW_RETURN_IF_ERROR(CheckWireType(key, WireType::kLengthDelimited, "WriteRequest.metadata"));
-      if (request.metadata.size() >= limits.max_metadata) {
-        return OverLimit(key.offset, "metadata entries", limits.max_metadata, "max_metadata");
-      }
-      GW_RETURN_IF_ERROR(ReadLengthDelimited(c, sub));
+      GW_RETURN_IF_ERROR(
+          ReadElement(c, key, kRequestMetadata, request.metadata.size(), limits.max_metadata, sub));
       GW_RETURN_IF_ERROR(ParseMetadata(sub, request.metadata.emplace_back()));
     } else {
       GW_RETURN_IF_ERROR(SkipField(c, key));

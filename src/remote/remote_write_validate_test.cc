@@ -1,6 +1,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "common/status_matchers.h"
 #include "remote/remote_write_reader.h"
 
@@ -11,7 +14,8 @@ using ::gw::testing::StatusIs;
 using ::testing::HasSubstr;
 
 Status ValidateLabels(std::vector<Label> labels) {
-  WriteRequest request{.timeseries = {{.labels = {{"__name__", "ok"}}}, {.labels = labels}}};
+  WriteRequest request{
+      .timeseries = {{.labels = {{"__name__", "ok"}}}, {.labels = std::move(labels)}}};
   return ValidateWriteRequest(request);
 }
 

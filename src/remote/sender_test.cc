@@ -145,8 +145,9 @@ void Announce(RemoteWriteSender& sender, int n) {
 std::vector<tsdb::IngestObserver::RefSample> Samples(tsdb::SeriesRef ref, int64_t from_ms,
                                                      int count) {
   std::vector<tsdb::IngestObserver::RefSample> out;
+  out.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
-    out.push_back({ref, from_ms + i * 1000, static_cast<double>(from_ms + i)});
+    out.push_back({ref, from_ms + int64_t{i} * 1000, static_cast<double>(from_ms + i)});
   }
   return out;
 }
@@ -294,14 +295,15 @@ TEST(SenderTest, KeepsPerSeriesOrderAcrossShards) {
     std::vector<tsdb::IngestObserver::RefSample> commit;
     for (int s = 1; s <= kSeries; ++s) {
       for (int k = 0; k < 5; ++k) {
-        const int64_t t = (round * 5 + k) * 1000;
-        commit.push_back({static_cast<tsdb::SeriesRef>(s), t, static_cast<double>(s * 1e6 + t)});
+        const int64_t t = int64_t{round * 5 + k} * 1000;
+        const double v = s * 1e6 + static_cast<double>(t);
+        commit.push_back({static_cast<tsdb::SeriesRef>(s), t, v});
       }
     }
     sender->OnSamples(commit);
   }
   sender->Stop(milliseconds(10'000));
-  ASSERT_EQ(receiver.AcceptedSamples(), size_t{kSeries * kRounds * 5});
+  ASSERT_EQ(receiver.AcceptedSamples(), size_t{kSeries} * kRounds * 5);
 
   std::map<std::string, std::vector<Sample>> by_series;
   for (const auto& r : receiver.received()) {
@@ -314,7 +316,7 @@ TEST(SenderTest, KeepsPerSeriesOrderAcrossShards) {
   ASSERT_EQ(by_series.size(), size_t{kSeries});
   for (int s = 1; s <= kSeries; ++s) {
     const auto& got = by_series[std::to_string(s)];
-    ASSERT_EQ(got.size(), size_t{kRounds * 5}) << s;
+    ASSERT_EQ(got.size(), size_t{kRounds} * 5) << s;
     for (size_t i = 0; i < got.size(); ++i) {
       const int64_t t = static_cast<int64_t>(i) * 1000;
       ASSERT_EQ(got[i].timestamp_ms, t) << "series " << s << " sample " << i;
@@ -449,7 +451,7 @@ TEST(SenderTest, FullQueueWhileTheReceiverFailsNeverBlocksTheCaller) {
   auto sender = StartSender(options);
   Announce(*sender, 1);
   const auto start = Clock::now();
-  for (int i = 0; i < 100; ++i) sender->OnSamples(Samples(1, i * 100'000, 10));
+  for (int i = 0; i < 100; ++i) sender->OnSamples(Samples(1, int64_t{i} * 100'000, 10));
   EXPECT_LT(Clock::now() - start, milliseconds(500));
   EXPECT_GE(sender->stats().dropped_queue_full, 950u);
   sender->Stop(milliseconds(200));

@@ -126,10 +126,11 @@ StatusOr<promql::Vector> EvalAlertingRule(const Rule& rule, const promql::Vector
       a.fired_at_ms = t_ms;
     }
     if (state->restored) {
-      samples.push_back({WithName(a.labels, "ALERTS", std::string(AlertStateName(a.state))),
-                         t_ms, 1});
-      samples.push_back({WithName(a.labels, "ALERTS_FOR_STATE", ""), t_ms,
-                         static_cast<double>(a.active_at_ms / 1000)});
+      const int64_t active_at_s = a.active_at_ms / 1000;  // Prometheus: ActiveAt.Unix()
+      samples.push_back(
+          {WithName(a.labels, "ALERTS", std::string(AlertStateName(a.state))), t_ms, 1});
+      samples.push_back(
+          {WithName(a.labels, "ALERTS_FOR_STATE", ""), t_ms, static_cast<double>(active_at_s)});
     }
     ++it;
   }

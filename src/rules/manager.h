@@ -35,7 +35,7 @@ struct ManagerOptions {
   int64_t resend_delay_ms = 60'000;      // --rules.alert.resend-delay
   int64_t for_outage_tolerance_ms = 3'600'000;
   int64_t for_grace_period_ms = 600'000;
-  int64_t resolved_retention_ms = 15 * 60'000;
+  int64_t resolved_retention_ms = int64_t{15} * 60'000;
   tsdb::Labels external_labels;  // $externalLabels in templates
   std::string external_url;      // generatorURL prefix, $externalURL
 };

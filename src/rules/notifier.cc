@@ -257,7 +257,8 @@ bool NotifierImpl::WaitBackoff(Destination& d, milliseconds backoff) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Notifier>> Notifier::Start(NotifierOptions options, const Clock* clock) {
+StatusOr<std::unique_ptr<Notifier>> Notifier::Start(const NotifierOptions& options,
+                                                    const Clock* clock) {
   auto notifier = std::make_unique<NotifierImpl>(options, clock);
   for (const std::string& url : options.alertmanager_urls) {
     GW_RETURN_IF_ERROR(notifier->AddDestination(Kind::kAlertmanager, url));

@@ -59,7 +59,8 @@ class Notifier {
   // Starts one sending thread per destination. `clock` (not owned, must outlive the notifier)
   // decides firing or resolved in webhook bodies; backoff waits use the steady clock.
   // Errors: kInvalidArgument naming the URL when one does not parse (not http(s), user info).
-  static StatusOr<std::unique_ptr<Notifier>> Start(NotifierOptions options, const Clock* clock);
+  static StatusOr<std::unique_ptr<Notifier>> Start(const NotifierOptions& options,
+                                                   const Clock* clock);
 
   // Adds the external labels, queues the alerts for every destination and returns at once.
   // After Stop, the alerts are only counted as dropped.

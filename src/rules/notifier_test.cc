@@ -31,8 +31,8 @@ NotifierOptions FastOptions() {
   return o;
 }
 
-std::unique_ptr<Notifier> StartNotifier(NotifierOptions options, const Clock* clock) {
-  auto notifier = Notifier::Start(std::move(options), clock);
+std::unique_ptr<Notifier> StartNotifier(const NotifierOptions& options, const Clock* clock) {
+  auto notifier = Notifier::Start(options, clock);
   EXPECT_TRUE(notifier.ok()) << notifier.status().ToString();
   return notifier.ok() ? std::move(*notifier) : nullptr;
 }

@@ -283,10 +283,9 @@ StatusOr<std::vector<RuleGroup>> ParseRuleFile(std::string_view file_name, std::
 StatusOr<std::vector<RuleGroup>> LoadRuleFiles(const std::vector<std::string>& globs,
                                                const std::string& base_dir) {
   std::vector<RuleGroup> all;
+  const std::string prefix = base_dir.empty() ? "" : base_dir + "/";
   for (const std::string& pattern : globs) {
-    std::string full = pattern.empty() || pattern[0] == '/' || base_dir.empty()
-                           ? pattern
-                           : base_dir + "/" + pattern;
+    std::string full = pattern.empty() || pattern[0] == '/' ? pattern : prefix + pattern;
     glob_t matches{};
     int rc = glob(full.c_str(), 0, nullptr, &matches);
     std::vector<std::string> paths(matches.gl_pathv,

@@ -284,6 +284,57 @@ std::string QueryEscape(std::string_view s) {
   return out;
 }
 
+namespace {
+
+std::string ToUpper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string ToLower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string GraphLink(std::string_view expr, int tab) {
+  return "/graph?g0.expr=" + QueryEscape(expr) + "&g0.tab=" + std::to_string(tab);
+}
+
+StatusOr<Value> CallReReplaceAll(Args& a, const TemplateData&) {
+  GW_ASSIGN_OR_RETURN(std::string pattern, AsString(a[0]));
+  GW_ASSIGN_OR_RETURN(std::string repl, AsString(a[1]));
+  GW_ASSIGN_OR_RETURN(std::string text, AsString(a[2]));
+  re2::RE2 re(pattern, re2::RE2::Quiet);
+  if (!re.ok()) return InvalidArgumentError("regexp: Compile(" + pattern + "): " + re.error());
+  return Value::String(ReplaceAll(re, repl, text));
+}
+
+StatusOr<Value> CallMatch(Args& a, const TemplateData&) {
+  GW_ASSIGN_OR_RETURN(std::string pattern, AsString(a[0]));
+  GW_ASSIGN_OR_RETURN(std::string text, AsString(a[1]));
+  re2::RE2 re(pattern, re2::RE2::Quiet);
+  if (!re.ok()) return InvalidArgumentError("error parsing regexp: " + re.error());
+  return Value::Bool(re2::RE2::PartialMatch(text, re));
+}
+
+StatusOr<Value> CallParseDuration(Args& a, const TemplateData&) {
+  GW_ASSIGN_OR_RETURN(std::string text, AsString(a[0]));
+  GW_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(text));
+  return Value::Float(static_cast<double>(ms) / 1000.0);
+}
+
+StatusOr<Value> CallExternalUrl(Args&, const TemplateData& d) {
+  return Value::String(d.external_url);
+}
+
+StatusOr<Value> CallPathPrefix(Args&, const TemplateData& d) {
+  size_t scheme = d.external_url.find("://");
+  size_t path = d.external_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return Value::String(path == std::string::npos ? "" : d.external_url.substr(path));
+}
+
+}  // namespace
+
 const FunctionTable& PrometheusFunctions() {
   using S = std::vector<std::string>;
   static const FunctionTable* table = new FunctionTable{
@@ -293,68 +344,20 @@ const FunctionTable& PrometheusFunctions() {
       {"humanizePercentage", {1, 1, FloatFn(HumanizePercentage)}},
       {"humanizeTimestamp", {1, 1, FloatFn(HumanizeTimestamp)}},
       {"toTime", {1, 1, FloatFn(HumanizeTimestamp)}},  // prints as the time.Time it returns
-      {"toUpper", {1, 1, StringFn([](const S& a) {
-                     std::string r = a[0];
-                     for (char& c : r)
-                       c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                     return Value::String(r);
-                   })}},
-      {"toLower", {1, 1, StringFn([](const S& a) {
-                     std::string r = a[0];
-                     for (char& c : r)
-                       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                     return Value::String(r);
-                   })}},
+      {"toUpper", {1, 1, StringFn([](const S& a) { return Value::String(ToUpper(a[0])); })}},
+      {"toLower", {1, 1, StringFn([](const S& a) { return Value::String(ToLower(a[0])); })}},
       {"title", {1, 1, StringFn([](const S& a) { return Value::String(Title(a[0])); })}},
       {"safeHtml", {1, 1, StringFn([](const S& a) { return Value::String(a[0]); })}},
       {"stripPort", {1, 1, StringFn([](const S& a) { return Value::String(StripPort(a[0])); })}},
       {"stripDomain",
        {1, 1, StringFn([](const S& a) { return Value::String(StripDomain(a[0])); })}},
-      {"graphLink", {1, 1, StringFn([](const S& a) {
-                       return Value::String("/graph?g0.expr=" + QueryEscape(a[0]) + "&g0.tab=0");
-                     })}},
-      {"tableLink", {1, 1, StringFn([](const S& a) {
-                       return Value::String("/graph?g0.expr=" + QueryEscape(a[0]) + "&g0.tab=1");
-                     })}},
-      {"reReplaceAll",
-       {3, 3,
-        [](Args& a, const TemplateData&) -> StatusOr<Value> {
-          GW_ASSIGN_OR_RETURN(std::string pattern, AsString(a[0]));
-          GW_ASSIGN_OR_RETURN(std::string repl, AsString(a[1]));
-          GW_ASSIGN_OR_RETURN(std::string text, AsString(a[2]));
-          re2::RE2 re(pattern, re2::RE2::Quiet);
-          if (!re.ok())
-            return InvalidArgumentError("regexp: Compile(" + pattern + "): " + re.error());
-          return Value::String(ReplaceAll(re, repl, text));
-        }}},
-      {"match",
-       {2, 2,
-        [](Args& a, const TemplateData&) -> StatusOr<Value> {
-          GW_ASSIGN_OR_RETURN(std::string pattern, AsString(a[0]));
-          GW_ASSIGN_OR_RETURN(std::string text, AsString(a[1]));
-          re2::RE2 re(pattern, re2::RE2::Quiet);
-          if (!re.ok()) return InvalidArgumentError("error parsing regexp: " + re.error());
-          return Value::Bool(re2::RE2::PartialMatch(text, re));
-        }}},
-      {"parseDuration",
-       {1, 1,
-        [](Args& a, const TemplateData&) -> StatusOr<Value> {
-          GW_ASSIGN_OR_RETURN(std::string text, AsString(a[0]));
-          GW_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(text));
-          return Value::Float(static_cast<double>(ms) / 1000.0);
-        }}},
-      {"externalURL",
-       {0, 0,
-        [](Args&, const TemplateData& d) -> StatusOr<Value> {
-          return Value::String(d.external_url);
-        }}},
-      {"pathPrefix",
-       {0, 0,
-        [](Args&, const TemplateData& d) -> StatusOr<Value> {
-          size_t scheme = d.external_url.find("://");
-          size_t path = d.external_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-          return Value::String(path == std::string::npos ? "" : d.external_url.substr(path));
-        }}},
+      {"graphLink", {1, 1, StringFn([](const S& a) { return Value::String(GraphLink(a[0], 0)); })}},
+      {"tableLink", {1, 1, StringFn([](const S& a) { return Value::String(GraphLink(a[0], 1)); })}},
+      {"reReplaceAll", {3, 3, CallReReplaceAll}},
+      {"match", {2, 2, CallMatch}},
+      {"parseDuration", {1, 1, CallParseDuration}},
+      {"externalURL", {0, 0, CallExternalUrl}},
+      {"pathPrefix", {0, 0, CallPathPrefix}},
   };
   return *table;
 }

@@ -18,7 +18,9 @@ namespace {
 using ::gw::testing::StatusIs;
 using ::testing::HasSubstr;
 
-const std::string kTestdata = GW_RULES_TESTDATA;
+// A std::string for the `kTestdata + "/..."` below; should it throw before main(), the test
+// binary ends, which is the right outcome for a test.
+const std::string kTestdata = GW_RULES_TESTDATA;  // NOLINT(cert-err58-cpp)
 constexpr const char* kPromtool = "/usr/bin/promtool";
 
 TemplateData Data() {

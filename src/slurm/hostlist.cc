@@ -94,7 +94,11 @@ void AppendProduct(const std::vector<Part>& parts, std::vector<std::string>* hos
   while (true) {
     std::string host;
     for (size_t i = 0; i < parts.size(); ++i) {
-      host += parts[i].is_literal ? parts[i].literal : std::string_view(parts[i].numbers[pick[i]]);
+      if (parts[i].is_literal) {
+        host += parts[i].literal;
+      } else {
+        host += parts[i].numbers[pick[i]];
+      }
     }
     hosts->push_back(std::move(host));
     bool advanced = false;

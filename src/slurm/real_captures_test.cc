@@ -26,7 +26,7 @@ std::string Capture(const std::string& name) { return ReadTestdata("real-22.05/"
 
 // The captures of the exporter's own command lines, and which parser reads each.
 const std::map<std::string, Status (*)(const std::string&)>& OwnCommandCaptures() {
-  static const auto* kCaptures = new std::map<std::string, Status (*)(const std::string&)>{
+  static const auto* const kCaptures = new std::map<std::string, Status (*)(const std::string&)>{
       {"sinfo-nodes.txt", [](const std::string& t) { return ParseSinfo(t).status(); }},
       {"squeue-jobs.txt", [](const std::string& t) { return ParseSqueue(t).status(); }},
       {"scontrol-show-job.txt", [](const std::string& t) { return ParseScontrolJobs(t).status(); }},

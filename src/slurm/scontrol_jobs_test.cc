@@ -31,6 +31,7 @@ TEST(ParseScontrolJobsTest, IndicesPerNodeOfRunningGpuJobsOnly) {
   auto jobs = MustParse(ReadTestdata("scontrol_jobs_22.05.txt"));
   // 102 is pending, 121 holds no GPU: neither is listed.
   std::vector<std::string> ids;
+  ids.reserve(jobs.size());
   for (const auto& [id, job] : jobs) ids.push_back(id);
   EXPECT_THAT(ids, ElementsAre("101", "103_3", "120", "122", "130+1"));
   EXPECT_THAT(jobs["101"].indices_by_node, ElementsAre(Pair("gpu-node-01", ElementsAre(0, 1)),

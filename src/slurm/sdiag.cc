@@ -31,7 +31,7 @@ std::string KeyOf(std::string_view name) {
 }
 
 // Shorter names for the long backfill lines (the names vpenso's and SckyzO's exporters use).
-std::string Rename(std::string key) {
+std::string Rename(const std::string& key) {
   static const std::unordered_map<std::string_view, std::string_view> kRenames = {
       {"total_backfilled_jobs_since_last_slurm_start", "total_backfilled_jobs_since_start"},
       {"total_backfilled_jobs_since_last_stats_cycle_start", "total_backfilled_jobs_since_cycle"},

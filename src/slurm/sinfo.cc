@@ -177,15 +177,12 @@ class NodeMerger {
 }  // namespace
 
 std::vector<std::string> SinfoArgs(const std::string& sinfo_path) {
-  // -a: nodes of hidden partitions and of partitions the exporter's user may not use, too.
   // Every field is "Name:|": width 0 (printed whole, never cut to 20 characters) then '|'.
-  return {sinfo_path,
-          "-h",
-          "-a",
-          "-N",
-          "-O",
-          "NodeList:|,NodeAddr:|,Partition:|,StateComplete:|,CPUsState:|,Memory:|,AllocMem:|,"
-          "Gres:|,GresUsed:|,Reason:|"};
+  constexpr std::string_view kFormat =
+      "NodeList:|,NodeAddr:|,Partition:|,StateComplete:|,CPUsState:|,Memory:|,AllocMem:|,"
+      "Gres:|,GresUsed:|,Reason:|";
+  // -a: nodes of hidden partitions and of partitions the exporter's user may not use, too.
+  return {sinfo_path, "-h", "-a", "-N", "-O", std::string(kFormat)};
 }
 
 StatusOr<std::vector<Node>> ParseSinfo(std::string_view text) {

@@ -47,7 +47,8 @@ void AppendTotals(const std::vector<slurm::Node>& nodes, Families& f) {
       .Add(static_cast<double>(t.gpus_other()));
   f.Gauge("slurm_gpus_total", "Total GPUs.").Add(static_cast<double>(t.gpus_total));
   f.Gauge("slurm_gpus_utilization", "Allocated GPUs / total GPUs (0 when there are none).")
-      .Add(t.gpus_total > 0 ? static_cast<double>(t.gpus_alloc) / t.gpus_total : 0);
+      .Add(t.gpus_total > 0 ? static_cast<double>(t.gpus_alloc) / static_cast<double>(t.gpus_total)
+                            : 0);
 
   std::map<std::string, int64_t> buckets;
   for (const std::string& b : NodeBuckets()) buckets[b] = 0;

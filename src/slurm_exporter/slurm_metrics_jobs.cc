@@ -102,7 +102,8 @@ void AppendPerJob(const std::vector<slurm::Job>& jobs, const std::vector<slurm::
   }
   auto running = [](const slurm::Job& j) { return j.state == "RUNNING"; };
   auto partition = [](const slurm::Job& j) -> std::string_view {
-    return j.partitions.empty() ? std::string_view() : std::string_view(j.partitions[0]);
+    if (j.partitions.empty()) return {};
+    return j.partitions[0];
   };
   f.Gauge("slurm_job_info", "One series per running job: who runs it, where.");
   for (const auto& j : jobs) {

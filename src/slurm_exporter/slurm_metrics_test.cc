@@ -10,7 +10,7 @@
 namespace gw::slurm_exporter {
 namespace {
 
-slurm::Node MakeNode(std::string name, std::string state, std::vector<std::string> parts,
+slurm::Node MakeNode(std::string name, const std::string& state, std::vector<std::string> parts,
                      int64_t gpus, int64_t gpus_used) {
   slurm::Node n;
   n.name = std::move(name);

@@ -106,9 +106,9 @@ StatusOr<ChunkSnapshot> Block::ReadChunk(const block::ChunkMeta& meta) const {
     return block::CorruptAt(seg.path, offset, "chunk runs past the segment");
   std::string body(static_cast<size_t>(len) + 5, '\0');  // encoding | data | crc
   GW_RETURN_IF_ERROR(ReadFully(*seg.file, seg.path, body_offset, body.size(), body.data()));
-  block::Decoder crc_reader(std::string_view(body).substr(body.size() - 4), 0);
+  block::Decoder crc_reader(std::string_view{body}.substr(body.size() - 4), 0);
   uint32_t crc = 0;
-  if (!crc_reader.U32(&crc) || crc != crc32c::Value(std::string_view(body).substr(0, len + 1))) {
+  if (!crc_reader.U32(&crc) || crc != crc32c::Value(std::string_view{body}.substr(0, len + 1))) {
     return block::CorruptAt(seg.path, offset, "chunk CRC mismatch");
   }
   const auto encoding = static_cast<uint8_t>(body[0]);

@@ -15,7 +15,7 @@ using ::testing::_;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr int64_t kHour = 3600 * 1000;
+constexpr int64_t kHour = int64_t{3600} * 1000;
 
 class BlockFaultTest : public ::testing::Test {
  protected:

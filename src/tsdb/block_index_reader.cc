@@ -54,7 +54,7 @@ Status IndexReader::ParseToc() {
 // A section `len:u32 | body | crc:u32` that starts at `begin` and must end by `end`.
 Status IndexReader::ParseSection(uint64_t begin, uint64_t end, std::string_view what,
                                  std::string_view* body) const {
-  Decoder d(std::string_view(data_).substr(begin, end - begin), begin);
+  Decoder d(std::string_view{data_}.substr(begin, end - begin), begin);
   uint32_t len = 0;
   uint32_t crc = 0;
   if (!d.U32(&len) || !d.Bytes(len, body) || !d.U32(&crc)) {
@@ -145,6 +145,7 @@ StatusOr<Postings> IndexReader::ValuesWhere(const Matcher& m, bool want) const {
     lists.push_back(std::move(refs));
   }
   std::vector<const Postings*> ptrs;
+  ptrs.reserve(lists.size());
   for (const Postings& l : lists) ptrs.push_back(&l);
   return ptrs.empty() ? Postings{} : Merge(ptrs);
 }
@@ -206,7 +207,7 @@ StatusOr<IndexSeries> IndexReader::Series(SeriesRef ref) const {
   if (ref > UINT32_MAX || offset < series_offset_ || offset >= postings_offset_) {
     return Corrupt(offset, "series ref " + std::to_string(ref) + " outside the series section");
   }
-  Decoder frame(std::string_view(data_).substr(offset, postings_offset_ - offset), offset);
+  Decoder frame(std::string_view{data_}.substr(offset, postings_offset_ - offset), offset);
   uint64_t len = 0;
   std::string_view body;
   uint32_t crc = 0;

@@ -15,7 +15,6 @@
 namespace gw::tsdb {
 namespace {
 
-using block_testing::BitSample;
 using block_testing::M;
 using block_testing::StatusIs;
 using block_testing::Truth;
@@ -24,7 +23,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr int64_t kHour = 3600 * 1000;
+constexpr int64_t kHour = int64_t{3600} * 1000;
 
 class BlockTest : public ::testing::Test {
  protected:

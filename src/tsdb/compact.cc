@@ -63,6 +63,7 @@ std::vector<std::string> PlanCompaction(std::span<const BlockMeta> metas,
       const int64_t maxt = group.back()->max_t_ms;
       if (maxt - mint == range_ms || maxt <= high_t_ms) {
         std::vector<std::string> out;
+        out.reserve(group.size());
         for (const BlockMeta* m : group) out.push_back(m->ulid);
         return out;
       }

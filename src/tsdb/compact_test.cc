@@ -16,7 +16,8 @@ using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-constexpr int64_t kHour = 3600 * 1000;
+constexpr int64_t kHour = int64_t{3600} * 1000;
+constexpr int64_t kTwoHours = 2 * kHour;  // the range of each block the tests write
 
 Truth Union(const std::vector<Truth>& parts) {
   Truth out;
@@ -36,9 +37,9 @@ TEST(CompactTest, MergesBlocksIntoTheirUnion) {
   for (int i = 0; i < 3; ++i) {
     // Different series counts, so some series exist in some blocks only.
     parts.push_back(
-        block_testing::RandomTruth(10 + i, 10 + 5 * i, i * 2 * kHour, (i + 1) * 2 * kHour));
+        block_testing::RandomTruth(10 + i, 10 + 5 * i, i * kTwoHours, (i + 1) * kTwoHours));
     auto meta =
-        block_testing::WriteBlock(&env, "data", parts.back(), i * 2 * kHour, (i + 1) * 2 * kHour);
+        block_testing::WriteBlock(&env, "data", parts.back(), i * kTwoHours, (i + 1) * kTwoHours);
     ASSERT_TRUE(meta.ok());
     blocks.push_back(Block::Open(&env, "data/" + meta->ulid).value());
   }
@@ -77,12 +78,12 @@ TEST(CompactTest, MergesBlocksHoldingBothChunkEncodings) {
   std::vector<std::unique_ptr<Block>> blocks;
   for (int i = 0; i < 2; ++i) {
     // The same integer series in both blocks, floats in the second only.
-    Truth part = block_testing::IntegerTruth(20 + i, 8, i * 2 * kHour, (i + 1) * 2 * kHour);
+    Truth part = block_testing::IntegerTruth(20 + i, 8, i * kTwoHours, (i + 1) * kTwoHours);
     if (i == 1) {
       const Truth floats = block_testing::RandomTruth(30, 5, 2 * kHour, 4 * kHour, "f");
       part.insert(floats.begin(), floats.end());
     }
-    auto meta = block_testing::WriteBlock(&env, "data", part, i * 2 * kHour, (i + 1) * 2 * kHour);
+    auto meta = block_testing::WriteBlock(&env, "data", part, i * kTwoHours, (i + 1) * kTwoHours);
     ASSERT_TRUE(meta.ok()) << meta.status().ToString();
     parts.push_back(std::move(part));
     blocks.push_back(Block::Open(&env, "data/" + meta->ulid).value());
@@ -168,8 +169,8 @@ class RetentionTest : public ::testing::Test {
     ASSERT_TRUE(env_.CreateDirIfMissing("data").ok());
     for (int i = 0; i < 4; ++i) {
       auto meta = block_testing::WriteBlock(
-          &env_, "data", block_testing::RandomTruth(30 + i, 5, i * 2 * kHour, (i + 1) * 2 * kHour),
-          i * 2 * kHour, (i + 1) * 2 * kHour);
+          &env_, "data", block_testing::RandomTruth(30 + i, 5, i * kTwoHours, (i + 1) * kTwoHours),
+          i * kTwoHours, (i + 1) * kTwoHours);
       ASSERT_TRUE(meta.ok());
       blocks_.push_back(Block::Open(&env_, "data/" + meta->ulid).value());
       ptrs_.push_back(blocks_.back().get());

@@ -38,7 +38,7 @@ TEST(Crc32cTest, MatchesBitwiseDefinitionAtEveryLengthAndAlignment) {
   for (int i = 0; i < 300; ++i) data.push_back(static_cast<char>(i * 131 + 7));
   for (size_t start = 0; start < 9; ++start) {
     for (size_t len = 0; start + len <= data.size(); len += 1 + len / 8) {
-      const std::string_view piece = std::string_view(data).substr(start, len);
+      const std::string_view piece = std::string_view{data}.substr(start, len);
       ASSERT_EQ(Value(piece), Reference(piece)) << "start " << start << " len " << len;
     }
   }
@@ -47,8 +47,8 @@ TEST(Crc32cTest, MatchesBitwiseDefinitionAtEveryLengthAndAlignment) {
 TEST(Crc32cTest, ExtendEqualsValueOfConcatenation) {
   const std::string data = "The quick brown fox jumps over the lazy dog, twice over.";
   for (size_t split = 0; split <= data.size(); ++split) {
-    const std::string_view a = std::string_view(data).substr(0, split);
-    const std::string_view b = std::string_view(data).substr(split);
+    const std::string_view a = std::string_view{data}.substr(0, split);
+    const std::string_view b = std::string_view{data}.substr(split);
     ASSERT_EQ(Extend(Value(a), b), Value(data)) << "split " << split;
   }
 }

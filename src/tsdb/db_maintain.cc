@@ -46,6 +46,38 @@ int64_t FloorTo(int64_t t, int64_t range) {
   return t >= 0 ? t / range * range : -((-t + range - 1) / range) * range;
 }
 
+// Logs every series of `head` to `writer`, up to kSeriesPerRecord in a record.
+Status LogAllSeries(const Head& head, WalWriter& writer) {
+  constexpr size_t kSeriesPerRecord = 1000;
+  std::vector<WalSeries> batch;
+  std::string record;
+  Status status;
+  auto flush = [&] {
+    if (batch.empty() || !status.ok()) return;
+    record.clear();
+    EncodeSeries(batch, &record);
+    status = writer.Log(record);
+    batch.clear();
+  };
+  head.ForEachSeries([&](SeriesRef ref, const Labels& labels) {
+    WalSeries& s = batch.emplace_back();
+    s.ref = ref;
+    for (const Label& l : labels) s.labels.push_back({l.name, l.value});
+    if (batch.size() >= kSeriesPerRecord) flush();
+  });
+  flush();
+  return status;
+}
+
+// Removes what ListCheckpoints calls leftovers: older checkpoints and unfinished ones.
+Status RemoveLeftoverCheckpoints(Env* env, const std::string& wal_dir) {
+  GW_ASSIGN_OR_RETURN(CheckpointListing listing, ListCheckpoints(env, wal_dir));
+  for (const std::string& old : listing.leftovers) {
+    GW_RETURN_IF_ERROR(RemoveTree(env, JoinPath(wal_dir, old)));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Db::Maintain() {
@@ -175,34 +207,11 @@ Status Db::WriteCheckpoint(uint64_t first_kept_segment) {
   WalOptions options = options_.wal;
   options.sync_policy = WalSyncPolicy::kNever;  // Close() syncs
   GW_ASSIGN_OR_RETURN(std::unique_ptr<WalWriter> writer, WalWriter::Open(env_, tmp, options));
-
-  constexpr size_t kSeriesPerRecord = 1000;
-  std::vector<WalSeries> batch;
-  std::string record;
-  Status status;
-  auto flush = [&] {
-    if (batch.empty() || !status.ok()) return;
-    record.clear();
-    EncodeSeries(batch, &record);
-    status = writer->Log(record);
-    batch.clear();
-  };
-  head_.ForEachSeries([&](SeriesRef ref, const Labels& labels) {
-    WalSeries& s = batch.emplace_back();
-    s.ref = ref;
-    for (const Label& l : labels) s.labels.push_back({l.name, l.value});
-    if (batch.size() >= kSeriesPerRecord) flush();
-  });
-  flush();
-  GW_RETURN_IF_ERROR(status);
+  GW_RETURN_IF_ERROR(LogAllSeries(head_, *writer));
   GW_RETURN_IF_ERROR(writer->Close());
   GW_RETURN_IF_ERROR(env_->RenameFile(tmp, JoinPath(wal_dir_, name)));
   GW_RETURN_IF_ERROR(env_->SyncDir(wal_dir_));
-  GW_ASSIGN_OR_RETURN(CheckpointListing listing, ListCheckpoints(env_, wal_dir_));
-  for (const std::string& old : listing.leftovers) {
-    GW_RETURN_IF_ERROR(RemoveTree(env_, JoinPath(wal_dir_, old)));
-  }
-  return Status::Ok();
+  return RemoveLeftoverCheckpoints(env_, wal_dir_);
 }
 
 Status Db::Compact() {

@@ -30,7 +30,7 @@ DbOptions SmallOptions() {
   options.block_range_ms = kRange;
   options.retention_ms = 0;
   options.wal.sync_policy = WalSyncPolicy::kAlways;
-  options.wal.segment_size_bytes = 64 * 1024;
+  options.wal.segment_size_bytes = uint64_t{64} * 1024;
   return options;
 }
 
@@ -69,7 +69,7 @@ std::map<Labels, std::vector<Sample>> Ingest(Db& db, int series, int steps, int6
   std::vector<SeriesRef> refs(series, 0);
   auto appender = db.NewAppender();
   for (int step = 0; step < steps; ++step) {
-    const int64_t t = start + step * 10'000;
+    const int64_t t = start + int64_t{step} * 10'000;
     for (int i = 0; i < series; ++i) {
       const double v = static_cast<double>(rng() % 100);
       StatusOr<SeriesRef> ref = appender->Append(refs[i], Series(i), t, v);
@@ -254,7 +254,7 @@ TEST(DbTest, BlocksHoldIntegerChunksThatReadBackExactly) {
   const Labels frac{{"__name__", "gpu_util"}, {"gpu", "frac"}};
   auto appender = db->NewAppender();
   for (int step = 0; step < 20; ++step) {
-    const Sample s{step * 10'000, step + 0.5};
+    const Sample s{int64_t{step} * 10'000, step + 0.5};
     ASSERT_TRUE(appender->Append(0, frac, s.t_ms, s.v).ok());
     truth[frac].push_back(s);
   }
@@ -348,7 +348,7 @@ TEST(DbTest, BlocksKeepLabelOrderWhateverTheBytes) {
   for (int step = 0; step < 40; ++step) {
     for (size_t i = 0; i < values.size(); ++i) {
       Labels labels{{"__name__", "gpu_util"}, {"v", values[i]}};
-      refs[i] = *app->Append(refs[i], labels, step * 10'000, 1);
+      refs[i] = *app->Append(refs[i], labels, int64_t{step} * 10'000, 1);
     }
     ASSERT_TRUE(app->Commit().ok());
   }

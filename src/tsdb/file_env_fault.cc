@@ -1,7 +1,6 @@
 #include "tsdb/file_env_fault.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace gw::tsdb {
 
@@ -300,7 +299,7 @@ StatusOr<size_t> FaultInjectionEnv::Read(const std::shared_ptr<FileState>& file,
   if (offset >= file->data.size()) return size_t{0};
   size_t got = std::min<uint64_t>(n, file->data.size() - offset);
   if (max_read_bytes_ > 0) got = std::min(got, max_read_bytes_);
-  std::memcpy(scratch, file->data.data() + offset, got);
+  file->data.copy(scratch, got, offset);
   return got;
 }
 

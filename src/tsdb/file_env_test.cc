@@ -154,18 +154,19 @@ TEST_F(FaultInjectionEnvTest, DirectoriesRenameRemoveTruncate) {
   EXPECT_THAT(*env_.GetChildren("d"), ElementsAre("sub"));
 }
 
-// RandomAccessFile, RemoveDir and renaming a directory, which blocks need, on both Envs.
-void CheckDirectoriesAndRandomAccess(Env* env, const std::string& root) {
-  const std::string from = JoinPath(root, "blk.tmp");
-  const std::string to = JoinPath(root, "blk");
+// Makes `from` with chunks/000001 = "0123456789" in it and renames the directory to `to`.
+void CheckRenameDir(Env* env, const std::string& from, const std::string& to) {
   ASSERT_TRUE(env->CreateDirIfMissing(from).ok());
   ASSERT_TRUE(env->CreateDirIfMissing(JoinPath(from, "chunks")).ok());
   ASSERT_TRUE(WriteStringToFile(env, "0123456789", JoinPath(from, "chunks/000001")).ok());
   ASSERT_TRUE(env->RenameFile(from, to).ok());
   EXPECT_THAT(env->GetChildren(from), StatusIs(StatusCode::kNotFound, HasSubstr(from)));
   EXPECT_THAT(*env->GetChildren(JoinPath(to, "chunks")), ElementsAre("000001"));
+}
 
-  auto file = env->NewRandomAccessFile(JoinPath(to, "chunks/000001"));
+// Reads `dir`/chunks/000001 (as CheckRenameDir left it) through a RandomAccessFile.
+void CheckRandomAccess(Env* env, const std::string& dir) {
+  auto file = env->NewRandomAccessFile(JoinPath(dir, "chunks/000001"));
   ASSERT_TRUE(file.ok());
   char buf[4];
   auto got = (*file)->Read(6, sizeof(buf), buf);
@@ -173,13 +174,26 @@ void CheckDirectoriesAndRandomAccess(Env* env, const std::string& root) {
   EXPECT_EQ(std::string(buf, *got), std::string("6789").substr(0, *got));
   EXPECT_GT(*got, 0u);
   EXPECT_EQ(*(*file)->Read(10, sizeof(buf), buf), 0u);  // the end
-  EXPECT_THAT(env->NewRandomAccessFile(JoinPath(to, "nope")), StatusIs(StatusCode::kNotFound, _));
+  EXPECT_THAT(env->NewRandomAccessFile(JoinPath(dir, "nope")), StatusIs(StatusCode::kNotFound, _));
+}
 
-  EXPECT_FALSE(env->RemoveDir(JoinPath(to, "chunks")).ok());  // not empty
-  ASSERT_TRUE(env->RemoveFile(JoinPath(to, "chunks/000001")).ok());
-  ASSERT_TRUE(env->RemoveDir(JoinPath(to, "chunks")).ok());
-  ASSERT_TRUE(env->RemoveDir(to).ok());
-  EXPECT_THAT(env->RemoveDir(to), StatusIs(StatusCode::kNotFound, _));
+// Empties and removes `dir` (as CheckRenameDir left it); RemoveDir refuses a directory that is
+// not empty and one that is gone.
+void CheckRemoveDir(Env* env, const std::string& dir) {
+  EXPECT_FALSE(env->RemoveDir(JoinPath(dir, "chunks")).ok());  // not empty
+  ASSERT_TRUE(env->RemoveFile(JoinPath(dir, "chunks/000001")).ok());
+  ASSERT_TRUE(env->RemoveDir(JoinPath(dir, "chunks")).ok());
+  ASSERT_TRUE(env->RemoveDir(dir).ok());
+  EXPECT_THAT(env->RemoveDir(dir), StatusIs(StatusCode::kNotFound, _));
+}
+
+// RandomAccessFile, RemoveDir and renaming a directory, which blocks need, on both Envs.
+void CheckDirectoriesAndRandomAccess(Env* env, const std::string& root) {
+  const std::string from = JoinPath(root, "blk.tmp");
+  const std::string to = JoinPath(root, "blk");
+  ASSERT_NO_FATAL_FAILURE(CheckRenameDir(env, from, to));
+  ASSERT_NO_FATAL_FAILURE(CheckRandomAccess(env, to));
+  CheckRemoveDir(env, to);
 }
 
 TEST_F(PosixEnvTest, DirectoriesAndRandomAccess) { CheckDirectoriesAndRandomAccess(env_, dir_); }

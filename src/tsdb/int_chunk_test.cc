@@ -60,6 +60,7 @@ void ExpectRoundTrip(const std::vector<Sample>& samples) {
 std::vector<Sample> Series(const std::vector<double>& values, int64_t t0 = 1'700'000'000'000,
                            int64_t step = 5000) {
   std::vector<Sample> out;
+  out.reserve(values.size());
   for (double v : values) out.push_back({t0 + static_cast<int64_t>(out.size()) * step, v});
   return out;
 }
@@ -95,6 +96,7 @@ TEST(IntChunkTest, RoundTripsValuePatterns) {
   for (int bits : {3, 9, 17, 31, 40, 62}) {
     SCOPED_TRACE(bits);
     std::vector<double> random;
+    random.reserve(120);
     for (int i = 0; i < 120; ++i) {
       random.push_back(static_cast<double>(static_cast<int64_t>(rng() >> (64 - bits)) -
                                            (int64_t{1} << (bits - 1))));
@@ -176,6 +178,7 @@ TEST(IntChunkTest, PicksTheSmallerValueOrder) {
 
 TEST(IntChunkTest, BlockGetsTheSmallerEncoding) {
   std::vector<double> energy;
+  energy.reserve(120);
   for (int i = 0; i < 120; ++i) energy.push_back(1.5e9 + i * 1'250'000.0 + (i % 7) * 313);
   const std::vector<uint8_t> xor_energy = XorChunk(Series(energy));
   auto ints = SmallerIntChunk(xor_energy);
@@ -187,6 +190,7 @@ TEST(IntChunkTest, BlockGetsTheSmallerEncoding) {
 
   // Huge jumps between two values: XOR keeps a narrow window, integers need 71 bits each.
   std::vector<double> jumps;
+  jumps.reserve(120);
   for (int i = 0; i < 120; ++i) jumps.push_back(i % 2 ? 0 : 4611686018427387904.0);
   EXPECT_FALSE(SmallerIntChunk(XorChunk(Series(jumps))).has_value());
 
@@ -205,6 +209,7 @@ TEST(IntChunkTest, BlockGetsTheSmallerEncoding) {
 
 TEST(IntChunkTest, TruncatedChunkIsCorruptionNeverACrash) {
   std::vector<double> values;
+  values.reserve(50);
   for (int i = 0; i < 50; ++i) values.push_back(i * 1000.0 + (i % 4) * 77);
   auto chunk = EncodeIntChunk(Series(values));
   ASSERT_TRUE(chunk.has_value());

@@ -57,6 +57,7 @@ Labels::Labels(std::initializer_list<Label> labels) {
 }
 
 Labels& Labels::operator=(const Labels& other) noexcept {
+  if (this == &other) return *this;
   other.Ref();
   Unref();
   rep_ = other.rep_;
@@ -110,7 +111,7 @@ std::strong_ordering operator<=>(const Labels& a, const Labels& b) {
 std::string_view Labels::Get(std::string_view name) const {
   auto it = std::lower_bound(begin(), end(), name,
                              [](const Label& l, std::string_view n) { return l.name < n; });
-  return it != end() && it->name == name ? std::string_view(it->value) : "";
+  return it != end() && it->name == name ? std::string_view{it->value} : "";
 }
 
 uint64_t Labels::Hash() const {

@@ -81,6 +81,7 @@ TEST(SymbolTableTest, ConcurrentInternsAgreeOnIds) {
   SymbolTable t;
   std::vector<std::vector<SymbolTable::Id>> ids(4);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int k = 0; k < 4; ++k) {
     threads.emplace_back([&t, &ids, k] {
       for (int i = 0; i < 2000; ++i) ids[k].push_back(t.Intern("v" + std::to_string(i)));

@@ -18,6 +18,8 @@ std::vector<LabelIds> MemIndex::Add(SeriesRef ref, const Labels& labels) {
   return ids;
 }
 
+// A sink parameter: Head hands its list over with std::move, so nothing is copied.
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
 void MemIndex::Remove(std::vector<std::pair<SeriesRef, std::vector<LabelIds>>> series) {
   if (series.empty()) return;
   Postings dead;
@@ -83,7 +85,12 @@ Postings MemIndex::Select(const std::vector<Matcher>& matchers) const {
   }
   std::sort(include.begin(), include.end(),
             [](const Postings& a, const Postings& b) { return a.size() < b.size(); });
-  Postings result = include.empty() ? all_ : std::move(include[0]);
+  Postings result;
+  if (include.empty()) {
+    result = all_;
+  } else {
+    result = std::move(include[0]);
+  }
   for (size_t i = 1; i < include.size() && !result.empty(); ++i) {
     result = Intersect(result, include[i]);
   }

@@ -24,7 +24,7 @@ using wal_testing::ReadBack;
 using wal_testing::SegmentPath;
 using wal_testing::StatusIs;
 
-const std::string kDir = "wal";
+constexpr char kDir[] = "wal";
 
 // A log in a fault-injecting Env, remembering where each record starts.
 struct Log {
@@ -60,8 +60,8 @@ struct Log {
 };
 
 // After a crash that tore the last record, replay must return every earlier record and call the
-// damage a torn tail; repair must cut exactly the torn bytes; the log must then take new records.
-void ExpectTornTailRecovers(Log& log, size_t good) {
+// damage a torn tail, and repair must cut exactly the torn bytes.
+void ExpectTornTailRepaired(Log& log, size_t good) {
   ReadBack back = ReadAll(&log.env, kDir);
   ASSERT_TRUE(back.result.torn_tail) << back.result.error.ToString();
   EXPECT_EQ(back.result.error.code(), StatusCode::kCorruption);
@@ -69,16 +69,25 @@ void ExpectTornTailRecovers(Log& log, size_t good) {
   EXPECT_EQ(back.result.last_good, log.starts[good]);
   ASSERT_TRUE(RepairWal(&log.env, kDir, back.result).ok());
   EXPECT_EQ(*log.env.GetFileSize(log.Path(log.starts[good].segment)), log.starts[good].offset);
+}
 
+// A repaired log takes new records after its `good` ones.
+void ExpectAppendsAfterRepair(Log& log, size_t good) {
   auto writer = WalWriter::Open(&log.env, kDir, {});
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->Log("after repair").ok());
   ASSERT_TRUE((*writer)->Close().ok());
-  back = ReadAll(&log.env, kDir);
+  ReadBack back = ReadAll(&log.env, kDir);
   EXPECT_TRUE(back.result.error.ok()) << back.result.error.ToString();
   std::vector<std::string> want = log.First(good);
   want.push_back("after repair");
   EXPECT_EQ(back.records, want);
+}
+
+// The whole recovery from a torn last record: repaired, then writable again.
+void ExpectTornTailRecovers(Log& log, size_t good) {
+  ASSERT_NO_FATAL_FAILURE(ExpectTornTailRepaired(log, good));
+  ExpectAppendsAfterRepair(log, good);
 }
 
 TEST(WalFaultTest, TornWriteAtEveryByteOfASmallLastRecord) {

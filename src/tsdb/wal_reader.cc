@@ -161,7 +161,7 @@ bool WalReader::NothingValidAfter(size_t page_pos) {
   return true;
 }
 
-WalReader::Next WalReader::BadFragment(uint64_t offset, std::string what) {
+WalReader::Next WalReader::BadFragment(uint64_t offset, const std::string& what) {
   const uint64_t segment = segments_[segment_index_];
   std::string message = Where(segment, offset) + ": " + what;
   const bool newest = segment_index_ + 1 == segments_.size();
@@ -187,7 +187,7 @@ WalReader::Next WalReader::SkipRestOfPage(uint64_t offset) {
 
 // Fewer than a header's bytes are left in the page.
 WalReader::Next WalReader::CheckTrailer(uint64_t offset) {
-  const std::string_view rest = std::string_view(page_).substr(page_pos_);
+  const std::string_view rest = std::string_view{page_}.substr(page_pos_);
   if (!AllZero(rest)) {
     return page_.size() == kPageSize
                ? BadFragment(offset, "non-zero byte in the page trailer")
@@ -199,7 +199,7 @@ WalReader::Next WalReader::CheckTrailer(uint64_t offset) {
 }
 
 WalReader::Next WalReader::CheckPadding(uint64_t offset) {
-  const std::string_view rest = std::string_view(page_).substr(page_pos_);
+  const std::string_view rest = std::string_view{page_}.substr(page_pos_);
   const size_t nonzero = rest.find_first_not_of('\0');
   if (nonzero != std::string_view::npos) {
     return BadFragment(
@@ -244,7 +244,7 @@ WalReader::Next WalReader::NextFragment(Fragment* fragment) {
       return Next::kStopped;
     }
     fragment->type = static_cast<FragmentType>(h.type);
-    fragment->payload = std::string_view(page_).substr(page_pos_ + kHeaderSize, h.length);
+    fragment->payload = std::string_view{page_}.substr(page_pos_ + kHeaderSize, h.length);
     fragment->offset = offset;
     page_pos_ += kHeaderSize + h.length;
     return Next::kFragment;

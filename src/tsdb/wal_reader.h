@@ -77,7 +77,7 @@ class WalReader {
   Next SkipRestOfPage(uint64_t offset);
   Next CheckTrailer(uint64_t offset);
   Next CheckPadding(uint64_t offset);
-  Next BadFragment(uint64_t offset, std::string what);
+  Next BadFragment(uint64_t offset, const std::string& what);
   bool NothingValidAfter(size_t page_pos);
   bool CompleteRecord(uint64_t end_offset);
   bool Stop(Status status, WalPosition position, bool torn);

@@ -97,7 +97,7 @@ class Decoder {
   size_t left() const { return record_.size() - pos_; }
 
  private:
-  bool Fail(std::string what) {
+  bool Fail(const std::string& what) {
     if (status_.ok()) {
       status_ = CorruptionError("WAL record byte " + std::to_string(pos_) + ": " + what);
     }

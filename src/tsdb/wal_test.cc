@@ -102,6 +102,7 @@ TEST_F(WalTest, SplitsLargeRecordsIntoFirstMiddleLast) {
 TEST_F(WalTest, RotatesSegmentsWithoutSplittingRecords) {
   const WalOptions options{.segment_size_bytes = 2 * kPageSize};
   std::vector<std::string> records;
+  records.reserve(100);
   for (int i = 0; i < 100; ++i) records.push_back(MakeRecord(i, 1000 + 97 * i));
   WriteAll(records, options);
   auto listing = wal::ListSegments(&env_, dir_);
@@ -237,7 +238,8 @@ TEST(WalPosixTest, RoundTripsOnTheRealFileSystem) {
   const std::string dir = JoinPath(tmpl, "wal");
   Env* env = PosixEnv::Default();
   std::vector<std::string> records;
-  for (int i = 0; i < 50; ++i) records.push_back(MakeRecord(i, 3000 * i));
+  records.reserve(50);
+  for (int i = 0; i < 50; ++i) records.push_back(MakeRecord(i, size_t{3000} * i));
   {
     auto writer = WalWriter::Open(
         env, dir, {.segment_size_bytes = 4 * kPageSize, .sync_policy = WalSyncPolicy::kAlways});

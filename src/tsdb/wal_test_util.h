@@ -24,7 +24,8 @@ using ::gw::testing::StatusIs;
 // bytes never form a valid fragment header by accident.
 inline std::string MakeRecord(int i, size_t size) {
   std::string r(size, '\0');
-  for (size_t j = 0; j < size; ++j) r[j] = static_cast<char>('a' + (i * 7 + j * 13) % 26);
+  for (size_t j = 0; j < size; ++j)
+    r[j] = static_cast<char>('a' + (static_cast<size_t>(i) * 7 + j * 13) % 26);
   return r;
 }
 

@@ -10,7 +10,7 @@
 namespace gw::nvmlsim {
 namespace {
 
-constexpr unsigned long long kMiB = 1024 * 1024;
+constexpr unsigned long long kMiB = 1024ULL * 1024;
 
 TEST_F(SimTest, Sensors) {
   Start(kTwoGpus);

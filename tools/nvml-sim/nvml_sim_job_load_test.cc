@@ -13,7 +13,7 @@
 namespace gw::nvmlsim {
 namespace {
 
-constexpr unsigned long long kMiB = 1024 * 1024;
+constexpr unsigned long long kMiB = 1024ULL * 1024;
 
 // GPU 0 has every load-driven value; GPU 1 only utilisation, without power limit or max clock.
 constexpr char kLoadGpus[] = R"(
@@ -197,9 +197,7 @@ TEST_F(JobLoadTest, MalformedFilesAreIgnored) {
        {"utilization=abc memory_mib=1", "utilization=50", "utilization=50 memory_mib=1 colour=red",
         "utilization=150 memory_mib=1", "utilization=50 memory_mib=-1", "utilization 50",
         "utilization=5 utilization=5 memory_mib=1",
-        "utilization=5 memory_mib=1 "
-        "memory_utilization=101",
-        ""}) {
+        "utilization=5 memory_mib=1 memory_utilization=101", ""}) {
     WriteLoad(0, getpid(), text);
     EXPECT_EQ(Utilization(0).gpu, 0u) << text;
     EXPECT_TRUE(Processes(0).empty()) << text;

@@ -19,6 +19,7 @@ constexpr std::string_view kCurveHint =
 
 std::vector<std::string_view> ReasonNames() {
   std::vector<std::string_view> names;
+  names.reserve(std::size(kThrottleReasons));
   for (const ReasonName& reason : kThrottleReasons) names.push_back(reason.name);
   return names;
 }

@@ -10,19 +10,19 @@
 namespace gw::nvmlsim {
 namespace {
 
-constexpr uint64_t kMiB = 1024 * 1024;
+constexpr uint64_t kMiB = uint64_t{1024} * 1024;
 constexpr uint64_t kMaxMib = uint64_t{1} << 40;  // keeps MiB * 1048576 inside 64 bits
 constexpr uint32_t kH100DeviceId = 0x233010DE;    // device 0x2330, vendor NVIDIA
 constexpr uint32_t kH100SubsystemId = 0x16C110DE;
-constexpr uint64_t kDefaultMemoryTotalMib = 80 * 1024;
+constexpr uint64_t kDefaultMemoryTotalMib = uint64_t{80} * 1024;
 
 const std::vector<std::string_view>& GpuKeys() {
-  static const std::vector<std::string_view> keys = [] {
+  static const std::vector<std::string_view> kKeys = [] {
     std::vector<std::string_view> all(kGpuPlainKeys.begin(), kGpuPlainKeys.end());
     for (const CurveField& field : kCurveFields) all.push_back(field.key);
     return all;
   }();
-  return keys;
+  return kKeys;
 }
 
 std::string DefaultUuid(size_t index) {

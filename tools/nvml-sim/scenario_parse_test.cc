@@ -9,7 +9,7 @@
 namespace gw::nvmlsim {
 namespace {
 
-constexpr uint64_t kMiB = 1024 * 1024;
+constexpr uint64_t kMiB = uint64_t{1024} * 1024;
 
 constexpr char kFull[] = R"(
 driver_version: "535.161.08"
@@ -152,7 +152,7 @@ TEST(ParseScenarioTest, FillsDefaults) {
     EXPECT_EQ(gpu.name, "NVIDIA H100 80GB HBM3");
     EXPECT_EQ(gpu.pci_bus_id, i == 0 ? "00000000:00:00.0" : "00000000:01:00.0");
     EXPECT_EQ(gpu.minor_number, i);
-    EXPECT_EQ(gpu.memory_total_bytes, 80 * 1024 * kMiB);
+    EXPECT_EQ(gpu.memory_total_bytes, 80 * (1024 * kMiB));
     EXPECT_EQ(gpu.memory_reserved_bytes, 0u);
     EXPECT_EQ(gpu.pci_device_id, 0x233010DEu);
     EXPECT_TRUE(gpu.uuid.starts_with("GPU-"));

@@ -9,7 +9,7 @@
 namespace gw::nvmlsim {
 namespace {
 
-constexpr uint64_t kMiB = 1024 * 1024;
+constexpr uint64_t kMiB = uint64_t{1024} * 1024;
 constexpr unsigned kNoInstance = 0xFFFFFFFF;  // gpuInstanceId/computeInstanceId when not MIG
 
 nvmlReturn_t GetPciInfo(std::string_view function, nvmlDevice_t device, nvmlPciInfo_t* pci) {

@@ -47,7 +47,7 @@ SimState& State() {
   return *state;
 }
 
-int64_t NowMs() {
+int64_t NowMs() noexcept {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();

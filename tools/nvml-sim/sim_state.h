@@ -48,7 +48,8 @@ struct SimState {
 // The one instance. Callers lock state.mu before touching anything else.
 SimState& State();
 
-int64_t NowMs();
+// Wall-clock milliseconds since the epoch. noexcept: it initialises a static at load time.
+int64_t NowMs() noexcept;
 // t of the timeline, REQUIRES: State().mu held.
 int64_t TimelineMs(const SimState& state);
 
